@@ -1,0 +1,78 @@
+// The contract of the chat-completions client: what callers (inline pipeline, chat, actions) see.
+// Plain data only; the transport (undici) stays behind `ChatClient`.
+
+export type Role = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: Role;
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  maxTokens?: number;
+  temperature?: number;
+  /** Sent as-is after client-side clean-up: at most 4, none blank (API-WIRE.md). */
+  stop?: string[];
+  /** Provider-specific top-level fields (OpenRouter `provider`, vLLM `continue_final_message`, …). */
+  extra?: Record<string, unknown>;
+}
+
+/** Normalised finish reasons: `end_turn`/`stop_sequence` map to `stop`, `max_tokens` to `length`. */
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'error' | 'aborted' | 'unknown';
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens?: number;
+  /** USD, when the provider reports it (OpenRouter's `usage.cost`). */
+  costUsd?: number;
+}
+
+export interface CompletionResult {
+  text: string;
+  finishReason: FinishReason;
+  usage?: Usage;
+  model?: string;
+  /** Milliseconds from sending the request to the first byte of the body, and to the last. */
+  timing: { firstByteMs: number; totalMs: number };
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Overrides the client's default time-to-first-byte timeout (ms). */
+  firstByteTimeoutMs?: number;
+  /** Overrides the client's default idle timeout between chunks (ms). */
+  idleTimeoutMs?: number;
+  /** Retries on 429/5xx/network before the first byte; 0 disables. Inline suggestions use 0. */
+  maxRetries?: number;
+}
+
+/**
+ * A streamed answer: iterate it for text deltas as they arrive; `result` settles when the stream
+ * ends (resolves with the whole text, rejects with a `KestrelError`). Breaking out of the loop or
+ * aborting the signal closes the connection.
+ */
+export interface CompletionStream extends AsyncIterable<string> {
+  readonly result: Promise<CompletionResult>;
+}
+
+export interface ModelInfo {
+  id: string;
+  name?: string;
+  contextLength?: number;
+  /** USD per million tokens. */
+  pricePerMillion?: { prompt: number; completion: number };
+  maxCompletionTokens?: number;
+  /** ISO date when the provider retires the model, if announced. */
+  expirationDate?: string;
+}
+
+export interface ChatClient {
+  stream(request: ChatRequest, options?: RequestOptions): CompletionStream;
+  complete(request: ChatRequest, options?: RequestOptions): Promise<CompletionResult>;
+  listModels(options?: { signal?: AbortSignal }): Promise<ModelInfo[]>;
+  /** Opens (or keeps) a pooled keep-alive connection to the provider so TLS is off the critical path. */
+  warm(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+// What every adapter receives from activate(): small, explicit dependencies instead of a god object.
+import type * as vscode from 'vscode';
+import type { ChatClient } from '../core/client/types';
+import type { KestrelSettings } from '../core/config';
+
+export type Purpose = 'inline' | 'chat' | 'action';
+
+export interface ClientHandle {
+  client: ChatClient;
+  /** The model id to put in the request for this purpose. */
+  model: string;
+  providerId: string;
+}
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  /** The settings as last read (re-read on change, never per keystroke). */
+  settings(): KestrelSettings;
+  onDidChangeSettings: vscode.Event<KestrelSettings>;
+  /**
+   * A client for the current provider, or undefined when a key is needed and none is set.
+   * With `interactive`, a missing key offers to set one (never for automatic inline suggestions).
+   */
+  clientFor(purpose: Purpose, options?: { interactive?: boolean }): Promise<ClientHandle | undefined>;
+  /** Whether a document may be sent to the provider (`kestrel.exclude`, `.kestrelignore`). */
+  isExcluded(uri: vscode.Uri): boolean;
+  /** Shows a provider error to the user at most once per burst, with the right action. */
+  reportError(error: unknown, origin: Purpose): void;
+  readonly status: StatusReporter;
+}
+
+export interface StatusReporter {
+  /** Inline request state, for the status bar: working while a request is in flight. */
+  setInlineState(state: 'idle' | 'working' | 'error', detail?: string): void;
+}
