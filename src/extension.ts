@@ -1,0 +1,126 @@
+// Kestrel's entry point: build the pieces, register the adapters, push every disposable.
+import * as vscode from 'vscode';
+import { readSettings, type KestrelSettings } from './core/config';
+import { keyOrigin } from './core/client/presets';
+import { ClientProvider } from './vscode/clientProvider';
+import { ErrorReporter } from './vscode/errorReporter';
+import { ExcludeRules } from './vscode/excludeRules';
+import { KeyStore } from './vscode/secrets';
+import { StatusBar, showStatusMenu } from './vscode/statusBar';
+import type { Services } from './vscode/services';
+import type { KestrelApi } from './vscode/testApi';
+import { registerInline } from './vscode/inline';
+import { registerChat } from './vscode/chatView';
+import { registerActions } from './vscode/actions';
+
+export async function activate(context: vscode.ExtensionContext): Promise<KestrelApi> {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Kestrel', { log: true });
+  context.subscriptions.push(log);
+
+  const readAll = () => readSettings((key) => vscode.workspace.getConfiguration().get(key));
+  let settings: KestrelSettings = readAll();
+  const settingsChanged = new vscode.EventEmitter<KestrelSettings>();
+  context.subscriptions.push(settingsChanged);
+
+  const keys = new KeyStore(context.secrets);
+  const clients = new ClientProvider(keys, log, () => settings);
+  const status = new StatusBar();
+  const errors = new ErrorReporter(log, status);
+  context.subscriptions.push(clients, status);
+
+  const excludes = new ExcludeRules(() => settings.exclude);
+  context.subscriptions.push(excludes);
+
+  const refreshStatus = () => {
+    const provider = clients.provider();
+    status.update({
+      inlineEnabled: settings.inline.enabled,
+      provider: provider.id,
+      model: provider.model,
+      note: process.env.KESTREL_DEMO_SERVER ? 'Offline demo: answers come from the bundled demo server, not a model.' : undefined,
+    });
+  };
+  refreshStatus();
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('kestrel') && !e.affectsConfiguration('http')) return;
+      settings = readAll();
+      excludes.reload();
+      refreshStatus();
+      settingsChanged.fire(settings);
+    }),
+  );
+
+  const services: Services = {
+    context,
+    log,
+    settings: () => settings,
+    onDidChangeSettings: settingsChanged.event,
+    clientFor: (purpose, options) => clients.clientFor(purpose, options?.interactive ?? false),
+    isExcluded: (uri) => excludes.isExcluded(uri),
+    reportError: (error, origin) => errors.report(error, origin),
+    status,
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('kestrel.setApiKey', () => setApiKey(clients, keys)),
+    vscode.commands.registerCommand('kestrel.clearApiKey', () => clearApiKey(clients, keys)),
+    vscode.commands.registerCommand('kestrel.showLog', () => log.show()),
+    vscode.commands.registerCommand('kestrel.statusMenu', () => showStatusMenu(settings.inline.enabled)),
+    ...registerInline(services),
+    ...registerChat(services),
+    ...registerActions(services),
+  );
+
+  log.info(`Kestrel ${context.extension.packageJSON.version} activated in ${Math.round(performance.now() - started)} ms (provider ${settings.provider}).`);
+
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return {};
+  return {
+    test: {
+      secrets: {
+        get: async (provider) => (await keys.get(provider))?.key,
+        store: async (provider, key) => keys.store(provider, key, keyOrigin(clients.provider().baseUrl)),
+        delete: async (provider) => keys.delete(provider),
+      },
+      async complete(purpose, prompt) {
+        const handle = await services.clientFor(purpose);
+        if (!handle) return undefined;
+        const result = await handle.client.complete({ model: handle.model, messages: [{ role: 'user', content: prompt }], maxTokens: 64 });
+        return { text: result.text };
+      },
+      logUri: context.logUri,
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+async function setApiKey(clients: ClientProvider, keys: KeyStore): Promise<void> {
+  const provider = clients.provider();
+  if (!provider.keyRequired && provider.id === 'ollama') {
+    void vscode.window.showInformationMessage('Ollama needs no API key.');
+    return;
+  }
+  const key = await vscode.window.showInputBox({
+    title: `Kestrel: API key for ${provider.id}`,
+    prompt: `Stored in VS Code's secret storage and sent only to ${keyOrigin(provider.baseUrl) || 'the provider'}.`,
+    placeHolder: provider.id === 'openrouter' ? 'sk-or-v1-…' : 'Paste your API key',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' ? 'The key cannot be empty.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : undefined),
+  });
+  if (key === undefined) return;
+  await keys.store(provider.id, key.trim(), keyOrigin(provider.baseUrl));
+  void vscode.window.showInformationMessage(`Kestrel: API key for ${provider.id} saved.`);
+}
+
+async function clearApiKey(clients: ClientProvider, keys: KeyStore): Promise<void> {
+  const provider = clients.provider();
+  await keys.delete(provider.id);
+  const envNote = provider.envVar && process.env[provider.envVar] ? ` ${provider.envVar} is still set in the environment and will be used.` : '';
+  void vscode.window.showInformationMessage(`Kestrel: API key for ${provider.id} removed.${envNote}`);
+}

@@ -1,0 +1,118 @@
+// Turns the settings and the stored key into a ready client for a purpose. Clients are cached per
+// (base URL, key, proxy) so every feature shares one keep-alive pool; a change of any of those
+// builds a new one and disposes the old.
+import * as vscode from 'vscode';
+import { createChatClient } from '../core/client/client';
+import { keyOrigin, resolveProvider, type ResolvedProvider } from '../core/client/presets';
+import { selectProxy } from '../core/client/proxy';
+import type { KestrelSettings } from '../core/config';
+import type { KeyStore } from './secrets';
+import type { ClientHandle, Purpose } from './services';
+import { describeRequest } from './log';
+
+type Client = ReturnType<typeof createChatClient>;
+
+const isLoopback = (host: string) => /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/i.test(host);
+
+export class ClientProvider implements vscode.Disposable {
+  private cached: { signature: string; client: Client } | undefined;
+  /** Origins the user allowed a key to go to over plain http this session. */
+  private readonly plainHttpAllowed = new Set<string>();
+
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly settings: () => KestrelSettings,
+  ) {}
+
+  provider(): ResolvedProvider {
+    return resolveProvider(this.settings());
+  }
+
+  /** The key for the current provider: the stored secret, else the provider's environment variable. */
+  async keyFor(provider: ResolvedProvider): Promise<{ key: string; origin?: string; fromEnv: boolean } | undefined> {
+    const stored = await this.keys.get(provider.id);
+    if (stored) return { ...stored, fromEnv: false };
+    const fromEnv = provider.envVar ? process.env[provider.envVar]?.trim() : undefined;
+    return fromEnv ? { key: fromEnv, fromEnv: true } : undefined;
+  }
+
+  async clientFor(purpose: Purpose, interactive: boolean): Promise<ClientHandle | undefined> {
+    const settings = this.settings();
+    const provider = resolveProvider(settings);
+    const model = purpose === 'chat' ? provider.chatModel : provider.model;
+    if (!provider.baseUrl) {
+      if (interactive) void offer(`Kestrel: the custom provider needs a base URL (setting kestrel.baseUrl).`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
+      return undefined;
+    }
+    if (!model) {
+      if (interactive) void offer(`Kestrel: choose a model for ${provider.id} first.`, 'Select Model', () => vscode.commands.executeCommand('kestrel.selectModel'));
+      return undefined;
+    }
+
+    const origin = keyOrigin(provider.baseUrl);
+    const found = await this.keyFor(provider);
+    let key: string | undefined = found?.key;
+    if (provider.keyRequired && !key) {
+      if (interactive) {
+        void offer(`Kestrel needs an API key for ${provider.id}. Nothing was sent.`, 'Set API Key', () => vscode.commands.executeCommand('kestrel.setApiKey'));
+      }
+      return undefined;
+    }
+    if (key && found && !found.fromEnv && found.origin && found.origin !== origin) {
+      // The base URL moved since the key was stored: the key goes to the new origin only if the user says so.
+      if (!interactive) return undefined;
+      const answer = await vscode.window.showWarningMessage(
+        `Your ${provider.id} API key was stored for ${found.origin}, but Kestrel is now set to send requests to ${origin}. Send the key there?`,
+        { modal: true },
+        'Send Key',
+      );
+      if (answer !== 'Send Key') return undefined;
+      await this.keys.store(provider.id, key, origin);
+    }
+    if (key && !(await this.allowPlainHttp(origin, interactive))) key = undefined;
+    if (provider.keyRequired && !key) return undefined;
+
+    const proxy = selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL }, process.env);
+    const signature = JSON.stringify([provider.baseUrl, key ?? '', provider.headers, proxy]);
+    if (this.cached?.signature !== signature) {
+      const old = this.cached?.client;
+      this.cached = {
+        signature,
+        client: createChatClient({
+          baseUrl: provider.baseUrl,
+          apiKey: key,
+          headers: provider.headers,
+          proxy,
+          onLog: (entry) => this.log.info(describeRequest(entry)),
+        }),
+      };
+      void old?.dispose();
+    }
+    return { client: this.cached.client, model, providerId: provider.id };
+  }
+
+  /** A key over plain http to a host other than this machine is sent only after the user agrees, once per origin. */
+  private async allowPlainHttp(origin: string, interactive: boolean): Promise<boolean> {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:' || isLoopback(url.hostname) || this.plainHttpAllowed.has(origin)) return true;
+    if (!interactive) return false;
+    const answer = await vscode.window.showWarningMessage(
+      `Kestrel would send your API key to ${origin} over plain http, readable by anyone on the network. Send it anyway?`,
+      { modal: true },
+      'Send Over HTTP',
+    );
+    if (answer !== 'Send Over HTTP') return false;
+    this.plainHttpAllowed.add(origin);
+    return true;
+  }
+
+  dispose(): void {
+    void this.cached?.client.dispose();
+    this.cached = undefined;
+  }
+}
+
+async function offer(message: string, action: string, run: () => Thenable<unknown>): Promise<void> {
+  if ((await vscode.window.showWarningMessage(message, action)) === action) await run();
+}

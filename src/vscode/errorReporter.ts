@@ -1,0 +1,42 @@
+// Shows provider errors to the user: one notification per kind of fault per burst, with the action
+// that fixes it. Automatic inline suggestions never raise a notification for passing faults
+// (rate limits, server errors, timeouts, network): the status bar says it instead.
+import * as vscode from 'vscode';
+import { KestrelError } from '../core/client/errors';
+import type { Purpose, StatusReporter } from './services';
+
+const BURST_MS = 60_000;
+const QUIET_FOR_INLINE = new Set(['rate-limited', 'server', 'network', 'timeout', 'malformed', 'aborted']);
+
+export class ErrorReporter {
+  private readonly lastShown = new Map<string, number>();
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly status: StatusReporter,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  report(error: unknown, origin: Purpose): void {
+    const err = error instanceof KestrelError ? error : undefined;
+    if (err?.kind === 'aborted') return;
+    const kind = err?.kind ?? 'unexpected';
+    const message = err?.userMessage ?? `Kestrel hit an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    this.log.error(`[${origin}] ${kind}: ${message}`);
+    if (origin === 'inline') this.status.setInlineState('error', message);
+    if (origin === 'inline' && QUIET_FOR_INLINE.has(kind)) return;
+
+    const last = this.lastShown.get(kind) ?? -Infinity;
+    if (this.now() - last < BURST_MS) return;
+    this.lastShown.set(kind, this.now());
+
+    const actions: [string, string][] = [];
+    if (kind === 'auth') actions.push(['Set API Key', 'kestrel.setApiKey']);
+    if (kind === 'model-not-found') actions.push(['Select Model', 'kestrel.selectModel']);
+    actions.push(['Show Log', 'kestrel.showLog']);
+    void vscode.window.showErrorMessage(message, ...actions.map(([label]) => label)).then((picked) => {
+      const command = actions.find(([label]) => label === picked)?.[1];
+      if (command) void vscode.commands.executeCommand(command);
+    });
+  }
+}
