@@ -7,6 +7,8 @@ import { ErrorReporter } from './vscode/errorReporter';
 import { ExcludeRules } from './vscode/excludeRules';
 import { KeyStore } from './vscode/secrets';
 import { StatusBar, showStatusMenu } from './vscode/statusBar';
+import { selectModel } from './vscode/modelPicker';
+import { UsageTracker } from './vscode/usage';
 import type { Services } from './vscode/services';
 import type { KestrelApi } from './vscode/testApi';
 import { registerInline } from './vscode/inline';
@@ -30,7 +32,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
   context.subscriptions.push(clients, status);
 
   const excludes = new ExcludeRules(() => settings.exclude);
-  context.subscriptions.push(excludes);
+  const usage = new UsageTracker(context.globalState, () => settings.usage.dailyLimitUsd);
+  context.subscriptions.push(excludes, usage, usage.onDidChange(() => status.update({ usageLine: usage.todayLine() })));
 
   const refreshStatus = () => {
     const provider = clients.provider();
@@ -39,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
       provider: provider.id,
       model: provider.model,
       note: process.env.KESTREL_DEMO_SERVER ? 'Offline demo: answers come from the bundled demo server, not a model.' : undefined,
+      usageLine: usage.todayLine(),
     });
   };
   refreshStatus();
@@ -62,12 +66,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
     isExcluded: (uri) => excludes.isExcluded(uri),
     reportError: (error, origin) => errors.report(error, origin),
     status,
+    usageCapReached: () => usage.capReached(),
   };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('kestrel.setApiKey', () => setApiKey(clients, keys)),
     vscode.commands.registerCommand('kestrel.clearApiKey', () => clearApiKey(clients, keys)),
     vscode.commands.registerCommand('kestrel.showLog', () => log.show()),
+    vscode.commands.registerCommand('kestrel.selectModel', (target?: unknown) => selectModel(context, clients, target === 'chat' ? 'chat' : 'inline')),
+    vscode.commands.registerCommand('kestrel.showUsage', () => usage.show()),
     vscode.commands.registerCommand('kestrel.statusMenu', () => showStatusMenu(settings.inline.enabled)),
     ...registerInline(services),
     ...registerChat(services),

@@ -6,6 +6,7 @@ import { createChatClient } from '../core/client/client';
 import { keyOrigin, resolveProvider, type ResolvedProvider } from '../core/client/presets';
 import { selectProxy } from '../core/client/proxy';
 import type { KestrelSettings } from '../core/config';
+import type { ModelInfo } from '../core/client/types';
 import type { KeyStore } from './secrets';
 import type { ClientHandle, Purpose } from './services';
 import { describeRequest } from './log';
@@ -90,6 +91,25 @@ export class ClientProvider implements vscode.Disposable {
       void old?.dispose();
     }
     return { client: this.cached.client, model, providerId: provider.id };
+  }
+
+  /**
+   * The provider's models. Listing needs no key at OpenRouter or AI/ML API, so without one the
+   * request goes out keyless rather than not at all.
+   */
+  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const handle = await this.clientFor('chat', false);
+    if (handle) return handle.client.listModels({ signal });
+    const provider = this.provider();
+    if (!provider.baseUrl) return [];
+    const settings = this.settings();
+    const proxy = selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL }, process.env);
+    const client = createChatClient({ baseUrl: provider.baseUrl, headers: provider.headers, proxy, onLog: (entry) => this.log.info(describeRequest(entry)) });
+    try {
+      return await client.listModels({ signal });
+    } finally {
+      void client.dispose();
+    }
   }
 
   /** A key over plain http to a host other than this machine is sent only after the user agrees, once per origin. */

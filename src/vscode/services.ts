@@ -28,6 +28,8 @@ export interface Services {
   /** Shows a provider error to the user at most once per burst, with the right action. */
   reportError(error: unknown, origin: Purpose): void;
   readonly status: StatusReporter;
+  /** True when the daily spending cap is reached: automatic suggestions pause (the user is told once). */
+  usageCapReached(): boolean;
 }
 
 export interface StatusReporter {
