@@ -14,6 +14,7 @@ import type { KestrelApi } from './vscode/testApi';
 import { registerInline } from './vscode/inline';
 import { registerChat } from './vscode/chatView';
 import { registerActions } from './vscode/actions';
+import { registerLanguageModels } from './vscode/languageModels';
 
 export async function activate(context: vscode.ExtensionContext): Promise<KestrelApi> {
   const started = performance.now();
@@ -25,14 +26,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
   const settingsChanged = new vscode.EventEmitter<KestrelSettings>();
   context.subscriptions.push(settingsChanged);
 
+  const usage = new UsageTracker(context.globalState, () => settings.usage.dailyLimitUsd);
   const keys = new KeyStore(context.secrets);
-  const clients = new ClientProvider(keys, log, () => settings);
+  const clients = new ClientProvider(keys, log, () => settings, (entry) => {
+    if (entry.model && entry.usage) usage.record(entry.model, entry.usage);
+  });
   const status = new StatusBar();
   const errors = new ErrorReporter(log, status);
   context.subscriptions.push(clients, status);
 
   const excludes = new ExcludeRules(() => settings.exclude);
-  const usage = new UsageTracker(context.globalState, () => settings.usage.dailyLimitUsd);
   context.subscriptions.push(excludes, usage, usage.onDidChange(() => status.update({ usageLine: usage.todayLine() })));
 
   const refreshStatus = () => {
@@ -79,7 +82,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
     ...registerInline(services),
     ...registerChat(services),
     ...registerActions(services),
+    ...registerLanguageModels(services),
   );
+  void offerWalkthroughOnFirstRun(context, clients);
 
   log.info(`Kestrel ${context.extension.packageJSON.version} activated in ${Math.round(performance.now() - started)} ms (provider ${settings.provider}).`);
 
@@ -130,4 +135,25 @@ async function clearApiKey(clients: ClientProvider, keys: KeyStore): Promise<voi
   await keys.delete(provider.id);
   const envNote = provider.envVar && process.env[provider.envVar] ? ` ${provider.envVar} is still set in the environment and will be used.` : '';
   void vscode.window.showInformationMessage(`Kestrel: API key for ${provider.id} removed.${envNote}`);
+}
+
+/**
+ * The first time Kestrel starts without a usable key, point the user at the walkthrough once.
+ * Later starts stay quiet: the status bar and the commands say the rest.
+ */
+async function offerWalkthroughOnFirstRun(context: vscode.ExtensionContext, clients: ClientProvider): Promise<void> {
+  if (context.extensionMode === vscode.ExtensionMode.Test || context.globalState.get<boolean>('kestrel.welcomed')) return;
+  const provider = clients.provider();
+  if (!provider.keyRequired || (await clients.keyFor(provider))) return;
+  await context.globalState.update('kestrel.welcomed', true);
+  const picked = await vscode.window.showInformationMessage(
+    `Kestrel is installed. Set your ${provider.id} API key to get suggestions and chat.`,
+    'Get Started',
+    'Set API Key',
+  );
+  if (picked === 'Get Started') {
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#kestrel.gettingStarted`, false);
+  } else if (picked === 'Set API Key') {
+    await vscode.commands.executeCommand('kestrel.setApiKey');
+  }
 }

@@ -2,7 +2,7 @@
 // (base URL, key, proxy) so every feature shares one keep-alive pool; a change of any of those
 // builds a new one and disposes the old.
 import * as vscode from 'vscode';
-import { createChatClient } from '../core/client/client';
+import { createChatClient, type RequestLogEntry } from '../core/client/client';
 import { keyOrigin, resolveProvider, type ResolvedProvider } from '../core/client/presets';
 import { selectProxy } from '../core/client/proxy';
 import type { KestrelSettings } from '../core/config';
@@ -24,7 +24,14 @@ export class ClientProvider implements vscode.Disposable {
     private readonly keys: KeyStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly settings: () => KestrelSettings,
+    /** Told of every finished request (usage accounting). */
+    private readonly onRequest: (entry: RequestLogEntry) => void = () => {},
   ) {}
+
+  private logRequest(entry: RequestLogEntry): void {
+    this.log.info(describeRequest(entry));
+    this.onRequest(entry);
+  }
 
   provider(): ResolvedProvider {
     return resolveProvider(this.settings());
@@ -85,7 +92,7 @@ export class ClientProvider implements vscode.Disposable {
           apiKey: key,
           headers: provider.headers,
           proxy,
-          onLog: (entry) => this.log.info(describeRequest(entry)),
+          onLog: (entry) => this.logRequest(entry),
         }),
       };
       void old?.dispose();
@@ -104,7 +111,7 @@ export class ClientProvider implements vscode.Disposable {
     if (!provider.baseUrl) return [];
     const settings = this.settings();
     const proxy = selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL }, process.env);
-    const client = createChatClient({ baseUrl: provider.baseUrl, headers: provider.headers, proxy, onLog: (entry) => this.log.info(describeRequest(entry)) });
+    const client = createChatClient({ baseUrl: provider.baseUrl, headers: provider.headers, proxy, onLog: (entry) => this.logRequest(entry) });
     try {
       return await client.listModels({ signal });
     } finally {
