@@ -1,0 +1,464 @@
+// The chat-completions client on undici: one keep-alive pool per base URL, streaming and plain
+// calls, an AbortSignal that really closes the connection, a first-byte and an idle timeout, safe
+// retries, and a log entry per request that never carries the key.
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { KestrelError, classifyNetworkError, classifyStatus, looksLikeHtml, streamError } from './errors';
+import { parseModels } from './models';
+import type { ProxyChoice } from './proxy';
+import { parseRetryAfter, realClock, retryDelay, type Clock } from './retry';
+import { SseDecoder, interpretChunk, type StreamEvent } from './sse';
+import type { ChatClient, ChatRequest, CompletionResult, CompletionStream, FinishReason, ModelInfo, RequestOptions, Usage } from './types';
+
+export interface RequestLogEntry {
+  method: string;
+  /** Base URL and path only: never a key. */
+  url: string;
+  model?: string;
+  status?: number;
+  firstByteMs?: number;
+  totalMs?: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  costUsd?: number;
+  usage?: Usage;
+  retries?: number;
+  errorKind?: string;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+  proxy?: ProxyChoice;
+  /** No byte of the answer within this time: give up (ms). */
+  firstByteTimeoutMs?: number;
+  /** No new chunk within this time once streaming: give up (ms). */
+  idleTimeoutMs?: number;
+  /** A hard cap on one request, for a stream that never ends (ms). */
+  wallClockMs?: number;
+  maxRetries?: number;
+  /** A larger answer is cut off with a `too-large` error. */
+  maxResponseBytes?: number;
+  clock?: Clock;
+  random?: () => number;
+  /** Injected transport (tests); by default an undici Agent or ProxyAgent owned by this client. */
+  dispatcher?: Dispatcher;
+  onLog?: (entry: RequestLogEntry) => void;
+}
+
+export type Client = ChatClient & { dispose(): Promise<void> };
+
+const DEFAULTS = { firstByteTimeoutMs: 20_000, idleTimeoutMs: 15_000, wallClockMs: 180_000, maxRetries: 2, maxResponseBytes: 8 * 1024 * 1024 };
+const ERROR_BODY_LIMIT = 64 * 1024;
+/** A connection used within this time is still open: warming it again would be wasted. */
+const WARM_FOR_MS = 15_000;
+
+/** At most 4 stop sequences, none blank (API-WIRE.md: Anthropic rejects blank ones). */
+export function cleanStops(stop: readonly string[] | undefined): string[] {
+  return [...new Set((stop ?? []).filter((s) => typeof s === 'string' && s.trim() !== ''))].slice(0, 4);
+}
+
+export function requestBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
+  const stop = cleanStops(request.stop);
+  return {
+    model: request.model,
+    messages: request.messages,
+    stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+    ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(stop.length ? { stop } : {}),
+    ...request.extra,
+  };
+}
+
+export function createChatClient(options: ClientOptions): Client {
+  const base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
+  const origin = base.origin;
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const host = base.host;
+  const clock = options.clock ?? realClock;
+  const random = options.random ?? Math.random;
+  const settings = { ...DEFAULTS, ...definedOnly(options) };
+  const rejectUnauthorized = options.proxy?.rejectUnauthorized ?? true;
+  const ownDispatcher = options.dispatcher
+    ? undefined
+    : options.proxy?.proxyUrl
+      ? new ProxyAgent({ uri: options.proxy.proxyUrl, requestTls: { rejectUnauthorized }, keepAliveTimeout: 60_000 })
+      : new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, connections: 8, connect: { rejectUnauthorized } });
+  const dispatcher: Dispatcher = options.dispatcher ?? ownDispatcher!;
+  let lastUsed = -Infinity;
+  let warming: Promise<void> | undefined;
+
+  const headers = (accept: string): Record<string, string> => ({
+    'content-type': 'application/json',
+    accept,
+    'user-agent': 'Kestrel (VS Code extension)',
+    ...options.headers,
+    ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+  });
+  const log = (entry: RequestLogEntry) => {
+    try {
+      options.onLog?.(entry);
+    } catch {
+      // A logger's failure never breaks a request.
+    }
+  };
+
+  /**
+   * Sends one request, with retries before the first byte. Resolves with a 2xx response whose
+   * body is still unread; every error status is turned into a KestrelError here.
+   */
+  async function send(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    accept: string,
+    signal: AbortSignal,
+    maxRetries: number,
+    model: string | undefined,
+    entry: RequestLogEntry,
+  ): Promise<{ response: Dispatcher.ResponseData; sentAt: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const sentAt = clock.now();
+      let failure: KestrelError;
+      try {
+        const response = await dispatcher.request({ origin, path: basePath + path, method, headers: headers(accept), body, signal, headersTimeout: 0, bodyTimeout: 0 });
+        lastUsed = clock.now();
+        entry.status = response.statusCode;
+        if (response.statusCode < 400) return { response, sentAt };
+        const text = await readText(response.body, ERROR_BODY_LIMIT);
+        failure = classifyStatus({
+          status: response.statusCode,
+          body: parseJson(text),
+          text,
+          host,
+          model,
+          key: options.apiKey,
+          retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after')) ?? parseRetryAfter(header(response.headers, 'x-ratelimit-reset-after')),
+        });
+      } catch (error) {
+        if (signal.aborted) throw signal.reason instanceof KestrelError ? signal.reason : new KestrelError('aborted', 'The request was cancelled.');
+        failure = error instanceof KestrelError ? error : classifyNetworkError(error, host);
+      }
+      const delay = attempt < maxRetries ? retryDelay(failure, attempt + 1, random) : undefined;
+      if (delay === undefined) throw failure;
+      entry.retries = attempt + 1;
+      await clock.sleep(delay, signal).catch(() => {
+        throw signal.reason instanceof KestrelError ? signal.reason : new KestrelError('aborted', 'The request was cancelled.');
+      });
+    }
+  }
+
+  /** Runs one chat request; `onDelta` sees the text as it streams. */
+  async function run(request: ChatRequest, requestOptions: RequestOptions, stream: boolean, onDelta: (text: string) => void, stopSignal?: AbortSignal): Promise<CompletionResult> {
+    const controller = new AbortController();
+    const abortWith = (error: KestrelError) => {
+      if (!controller.signal.aborted) controller.abort(error);
+    };
+    const onUserAbort = () => abortWith(new KestrelError('aborted', 'The request was cancelled.'));
+    if (requestOptions.signal?.aborted) onUserAbort();
+    requestOptions.signal?.addEventListener('abort', onUserAbort, { once: true });
+    const onStop = () => abortWith(new KestrelError('aborted', 'Stopped by the caller.'));
+    stopSignal?.addEventListener('abort', onStop, { once: true });
+
+    const firstByteMs = requestOptions.firstByteTimeoutMs ?? settings.firstByteTimeoutMs;
+    const idleMs = requestOptions.idleTimeoutMs ?? settings.idleTimeoutMs;
+    const timers = new Timers();
+    timers.set('first', firstByteMs, () => abortWith(new KestrelError('timeout', `${host} sent nothing for ${Math.round(firstByteMs / 1000)} s. Try again, or check the network.`)));
+    timers.set('wall', settings.wallClockMs, () => abortWith(new KestrelError('timeout', `The answer from ${host} took longer than ${Math.round(settings.wallClockMs / 1000)} s and was cut off.`)));
+
+    const entry: RequestLogEntry = { method: 'POST', url: `${origin}${basePath}/chat/completions`, model: request.model };
+    const started = clock.now();
+    let text = '';
+    let finishReason: FinishReason = 'unknown';
+    let usage: Usage | undefined;
+    let servedModel: string | undefined;
+    let firstByteAt: number | undefined;
+    try {
+      const { response, sentAt } = await send(
+        'POST',
+        '/chat/completions',
+        JSON.stringify(requestBody(request, stream)),
+        stream ? 'text/event-stream' : 'application/json',
+        controller.signal,
+        requestOptions.maxRetries ?? settings.maxRetries,
+        request.model,
+        entry,
+      );
+      const contentType = header(response.headers, 'content-type') ?? '';
+      let bytes = 0;
+      let failure: KestrelError | undefined;
+      const seen = (chunk: Uint8Array) => {
+        if (firstByteAt === undefined) {
+          firstByteAt = clock.now();
+          entry.firstByteMs = firstByteAt - sentAt;
+          timers.clear('first');
+        }
+        timers.set('idle', idleMs, () => abortWith(new KestrelError('timeout', `${host} stopped sending for ${Math.round(idleMs / 1000)} s part-way through the answer.`)));
+        bytes += chunk.byteLength;
+        if (bytes > settings.maxResponseBytes) abortWith(new KestrelError('too-large', `The answer from ${host} was larger than ${Math.round(settings.maxResponseBytes / 1048576)} MB and was cut off.`));
+      };
+      const handle = (event: StreamEvent) => {
+        if (failure) return;
+        switch (event.type) {
+          case 'delta':
+            text += event.text;
+            onDelta(event.text);
+            break;
+          case 'finish':
+            finishReason = event.reason;
+            break;
+          case 'usage':
+            usage = event.usage;
+            break;
+          case 'model':
+            servedModel = event.model;
+            break;
+          case 'error':
+            failure = streamError(event.payload, host, options.apiKey, request.model);
+            break;
+          case 'malformed':
+            failure = new KestrelError('malformed', `${host} sent data Kestrel could not read part-way through the answer.`, { providerMessage: event.data });
+            break;
+        }
+      };
+
+      if (/text\/html/i.test(contentType)) {
+        const page = await readText(response.body, ERROR_BODY_LIMIT);
+        throw classifyStatus({ status: response.statusCode, body: undefined, text: looksLikeHtml(page) ? page : `<html>${page}`, host, model: request.model });
+      }
+      if (stream && !/json/i.test(contentType)) {
+        const decoder = new SseDecoder(handle);
+        let sniffed = false;
+        for await (const chunk of response.body) {
+          seen(chunk);
+          if (!sniffed) {
+            sniffed = true;
+            if (looksLikeHtml(new TextDecoder().decode(chunk.subarray(0, 64)))) {
+              throw classifyStatus({ status: response.statusCode, body: undefined, text: '<html>', host, model: request.model });
+            }
+          }
+          decoder.feed(chunk);
+          if (failure) throw failure;
+        }
+        decoder.end();
+      } else {
+        // A plain JSON answer (non-streaming call, or a server that ignored `stream: true`).
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of response.body) {
+          seen(chunk);
+          chunks.push(chunk);
+        }
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const json = parseJson(raw);
+        if (json === undefined) {
+          throw looksLikeHtml(raw)
+            ? classifyStatus({ status: response.statusCode, body: undefined, text: raw, host, model: request.model })
+            : new KestrelError('malformed', `${host} sent an answer Kestrel could not read.`, { providerMessage: raw.slice(0, 200) });
+        }
+        for (const event of interpretChunk(json)) handle(event);
+      }
+      if (failure) throw failure;
+      const totalMs = clock.now() - sentAt;
+      entry.totalMs = totalMs;
+      return { text, finishReason, usage, model: servedModel, timing: { firstByteMs: entry.firstByteMs ?? totalMs, totalMs } };
+    } catch (error) {
+      const reason = controller.signal.reason;
+      const failure = controller.signal.aborted && reason instanceof KestrelError ? reason : error instanceof KestrelError ? error : classifyNetworkError(error, host);
+      if (failure.kind === 'aborted' && stopSignal?.aborted) {
+        // The caller stopped reading on purpose (e.g. the first line was enough): what arrived is the answer.
+        entry.totalMs = clock.now() - started;
+        return { text, finishReason: 'aborted', usage, model: servedModel, timing: { firstByteMs: entry.firstByteMs ?? entry.totalMs, totalMs: entry.totalMs } };
+      }
+      entry.errorKind = failure.kind;
+      entry.totalMs = clock.now() - started;
+      throw failure;
+    } finally {
+      timers.clearAll();
+      requestOptions.signal?.removeEventListener('abort', onUserAbort);
+      stopSignal?.removeEventListener('abort', onStop);
+      // Whatever happened, the connection is released: aborting destroys an unfinished body.
+      if (!controller.signal.aborted) controller.abort(new KestrelError('aborted', 'Finished.'));
+      lastUsed = clock.now();
+      if (usage) {
+        entry.usage = usage;
+        entry.promptTokens = usage.promptTokens;
+        entry.completionTokens = usage.completionTokens;
+        entry.costUsd = usage.costUsd;
+      }
+      log(entry);
+    }
+  }
+
+  return {
+    stream(request, requestOptions = {}): CompletionStream {
+      const queue = new AsyncQueue<string>();
+      const stop = new AbortController();
+      const result = run(request, requestOptions, true, (delta) => queue.push(delta), stop.signal);
+      result.then(
+        () => queue.close(),
+        (error) => queue.fail(error),
+      );
+      return {
+        result,
+        [Symbol.asyncIterator]: () => queue.iterator(() => stop.abort()),
+      };
+    },
+
+    complete(request, requestOptions = {}) {
+      return run(request, requestOptions, false, () => {});
+    },
+
+    async listModels(listOptions = {}): Promise<ModelInfo[]> {
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(new KestrelError('aborted', 'The request was cancelled.'));
+      listOptions.signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => controller.abort(new KestrelError('timeout', `${host} did not list its models within 20 s.`)), 20_000);
+      const entry: RequestLogEntry = { method: 'GET', url: `${origin}${basePath}/models` };
+      const started = clock.now();
+      try {
+        const { response } = await send('GET', '/models', undefined, 'application/json', controller.signal, 1, undefined, entry);
+        const raw = await readText(response.body, 32 * 1024 * 1024);
+        const json = parseJson(raw);
+        if (json === undefined) throw new KestrelError('malformed', looksLikeHtml(raw) ? `${host} answered with a web page: a proxy or captive portal answered instead of the provider.` : `${host} sent a model list Kestrel could not read.`);
+        return parseModels(json);
+      } catch (error) {
+        const failure = controller.signal.reason instanceof KestrelError ? controller.signal.reason : error instanceof KestrelError ? error : classifyNetworkError(error, host);
+        entry.errorKind = failure.kind;
+        throw failure;
+      } finally {
+        clearTimeout(timer);
+        listOptions.signal?.removeEventListener('abort', onAbort);
+        entry.totalMs = clock.now() - started;
+        log(entry);
+      }
+    },
+
+    warm(): Promise<void> {
+      if (clock.now() - lastUsed < WARM_FOR_MS) return Promise.resolve();
+      warming ??= (async () => {
+        try {
+          // A HEAD to the base URL opens (and keeps) the TLS connection; its status does not matter.
+          const response = await dispatcher.request({ origin, path: basePath || '/', method: 'HEAD', headers: { 'user-agent': 'Kestrel (VS Code extension)' }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+          await response.body.dump();
+          lastUsed = clock.now();
+        } catch {
+          // Warming is an optimisation; the real request reports any problem.
+        } finally {
+          warming = undefined;
+        }
+      })();
+      return warming;
+    },
+
+    async dispose() {
+      await ownDispatcher?.close().catch(() => ownDispatcher.destroy());
+    },
+  };
+}
+
+function definedOnly(options: ClientOptions): Partial<typeof DEFAULTS> {
+  const out: Partial<typeof DEFAULTS> = {};
+  for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+    const value = options[key];
+    if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
+  }
+  return out;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readText(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.byteLength;
+    text += decoder.decode(chunk, { stream: true });
+    if (bytes > limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return text + decoder.decode();
+}
+
+/** Named timers that are always cleared, so no request leaves one behind. */
+class Timers {
+  private readonly handles = new Map<string, ReturnType<typeof setTimeout>>();
+  set(name: string, ms: number, fire: () => void): void {
+    this.clear(name);
+    if (ms > 0 && Number.isFinite(ms)) this.handles.set(name, setTimeout(fire, ms));
+  }
+  clear(name: string): void {
+    clearTimeout(this.handles.get(name));
+    this.handles.delete(name);
+  }
+  clearAll(): void {
+    for (const handle of this.handles.values()) clearTimeout(handle);
+    this.handles.clear();
+  }
+}
+
+/** A single-consumer queue between the network loop and `for await`. */
+class AsyncQueue<T> {
+  private readonly items: T[] = [];
+  private waiting: (() => void) | undefined;
+  private closed = false;
+  private error: unknown;
+
+  push(item: T): void {
+    this.items.push(item);
+    this.wake();
+  }
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+  fail(error: unknown): void {
+    this.error = error;
+    this.closed = true;
+    this.wake();
+  }
+  private wake(): void {
+    const wake = this.waiting;
+    this.waiting = undefined;
+    wake?.();
+  }
+
+  iterator(onReturn: () => void): AsyncIterator<T> {
+    return {
+      next: async (): Promise<IteratorResult<T>> => {
+        for (;;) {
+          if (this.items.length) return { value: this.items.shift() as T, done: false };
+          if (this.error !== undefined) {
+            const error = this.error;
+            this.error = undefined;
+            // A caller that stopped reading on purpose is not told about the abort it caused.
+            if (!(error instanceof KestrelError && error.kind === 'aborted' && this.stopped)) throw error;
+          }
+          if (this.closed) return { value: undefined, done: true };
+          await new Promise<void>((resolve) => (this.waiting = resolve));
+        }
+      },
+      return: async (): Promise<IteratorResult<T>> => {
+        this.stopped = true;
+        onReturn();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+  private stopped = false;
+}

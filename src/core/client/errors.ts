@@ -1,0 +1,170 @@
+// One error type for everything that can go wrong talking to a provider, with a sentence the user
+// can act on. Messages pass through `redact` so a key echoed back by a server never reaches a
+// notification or a log.
+
+export type ErrorKind =
+  | 'auth'
+  | 'credits'
+  | 'moderation'
+  | 'model-not-found'
+  | 'rate-limited'
+  | 'overloaded'
+  | 'server'
+  | 'bad-request'
+  | 'network'
+  | 'timeout'
+  | 'malformed'
+  | 'aborted'
+  | 'tls'
+  | 'too-large';
+
+export interface KestrelErrorDetails {
+  status?: number;
+  retryAfterMs?: number;
+  providerMessage?: string;
+  model?: string;
+  cause?: unknown;
+}
+
+export class KestrelError extends Error {
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly providerMessage?: string;
+  readonly model?: string;
+
+  constructor(
+    readonly kind: ErrorKind,
+    readonly userMessage: string,
+    details: KestrelErrorDetails = {},
+  ) {
+    super(userMessage);
+    this.name = 'KestrelError';
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
+    this.providerMessage = details.providerMessage;
+    this.model = details.model;
+  }
+}
+
+const SECRET_PATTERNS = [/\bsk-[A-Za-z0-9_-]{8,}/g, /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi];
+
+/** Removes the key (and anything shaped like one) from text that came from a server. */
+export function redact(text: string, key?: string): string {
+  let out = text;
+  if (key && key.length >= 4) out = out.split(key).join('[key]');
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, '[key]');
+  return out;
+}
+
+/** The provider's own words from any of the three error envelopes (API-WIRE.md), or undefined. */
+export function providerMessageOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, unknown>;
+  const inner = b.error;
+  if (inner && typeof inner === 'object') {
+    const e = inner as Record<string, unknown>;
+    const meta = e.metadata as Record<string, unknown> | undefined;
+    const reasons = Array.isArray(meta?.reasons) ? ` (${(meta.reasons as unknown[]).join(', ')})` : '';
+    const raw = typeof meta?.raw === 'string' ? `: ${meta.raw}` : '';
+    if (typeof e.message === 'string') return e.message + reasons + (raw && !e.message.includes(String(meta?.raw)) ? raw : '');
+  }
+  if (typeof inner === 'string') return inner;
+  if (typeof b.message === 'string') return b.message;
+  if (Array.isArray(b.message)) return b.message.join('; ');
+  return undefined;
+}
+
+function clip(text: string, max = 300): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+
+export interface StatusContext {
+  status: number;
+  body: unknown;
+  /** The raw body text, for HTML pages and unparsable answers. */
+  text: string;
+  retryAfterMs?: number;
+  host: string;
+  model?: string;
+  key?: string;
+}
+
+/** Turns an HTTP error answer into a KestrelError with a message for the user. */
+export function classifyStatus(ctx: StatusContext): KestrelError {
+  const said = providerMessageOf(ctx.body);
+  const providerMessage = said ? clip(redact(said, ctx.key)) : undefined;
+  const because = providerMessage ? `: ${providerMessage}` : '.';
+  const details: KestrelErrorDetails = { status: ctx.status, providerMessage, retryAfterMs: ctx.retryAfterMs, model: ctx.model };
+  const model = ctx.model ? `"${ctx.model}"` : 'the model';
+  const statusCode = typeof (ctx.body as { statusCode?: unknown })?.statusCode === 'string' ? Number((ctx.body as { statusCode: string }).statusCode) : undefined;
+  const status = ctx.status || statusCode || 0;
+
+  if (looksLikeHtml(ctx.text) && status !== 401 && status !== 404) {
+    return new KestrelError('malformed', `${ctx.host} answered with a web page instead of the provider's answer (HTTP ${status}): a proxy or captive portal answered instead of the provider.`, details);
+  }
+  switch (true) {
+    case status === 401:
+      return new KestrelError('auth', `${ctx.host} rejected the API key (401)${because} Set a new one with "Kestrel: Set API Key".`, details);
+    case status === 402:
+      return new KestrelError('credits', `${ctx.host} says the account is out of credits (402)${because} Add credits at the provider, or switch provider.`, details);
+    case status === 403 && /credit|balance|quota|billing|payment/i.test(said ?? ''):
+      return new KestrelError('credits', `${ctx.host} says the account is out of credits (403)${because}`, details);
+    case status === 403:
+      return new KestrelError('moderation', `${ctx.host} refused the request (403)${because}`, details);
+    case status === 404 || /model.*(not found|does not exist|not supported|no longer|deprecated|retired)|no endpoints found|invalid model/i.test(said ?? ''):
+      return new KestrelError('model-not-found', `${ctx.host} does not offer ${model} (it may be retired)${because} Pick another with "Kestrel: Select Model".`, details);
+    case status === 408:
+      return new KestrelError('timeout', `${ctx.host} timed out generating the answer (408). Try again.`, details);
+    case status === 429: {
+      const wait = ctx.retryAfterMs !== undefined ? ` It asks to wait ${Math.ceil(ctx.retryAfterMs / 1000)} s.` : '';
+      return new KestrelError('rate-limited', `${ctx.host} is rate limiting requests (429).${wait}`, details);
+    }
+    case status === 529 || status === 503:
+      return new KestrelError('overloaded', `${ctx.host} is overloaded (${status})${because} Try again shortly.`, details);
+    case status >= 500:
+      return new KestrelError('server', `${ctx.host} had a server error (${status})${because}`, details);
+    case status === 413:
+      return new KestrelError('too-large', `${ctx.host} says the request is too large (413). Send less code.`, details);
+    default:
+      return new KestrelError('bad-request', `${ctx.host} rejected the request (${status})${because}`, details);
+  }
+}
+
+/** An error reported inside a 200 stream (`{"error": {...}}` chunk or `event: error`). */
+export function streamError(payload: unknown, host: string, key?: string, model?: string): KestrelError {
+  const said = providerMessageOf(payload) ?? (typeof payload === 'string' ? payload : 'unknown error');
+  const code = (payload as { error?: { code?: unknown } })?.error?.code;
+  const status = typeof code === 'number' ? code : Number(code);
+  const message = clip(redact(said, key));
+  if (Number.isFinite(status) && status >= 400) {
+    const classified = classifyStatus({ status, body: payload, text: '', host, model, key });
+    return new KestrelError(classified.kind, `${classified.userMessage} (The answer stopped part-way.)`, { status, providerMessage: message, model });
+  }
+  return new KestrelError('server', `${host} reported an error part-way through the answer: ${message}`, { providerMessage: message, model });
+}
+
+export function looksLikeHtml(text: string): boolean {
+  return /^\s*(<!doctype html|<html|<head|<body)/i.test(text);
+}
+
+/** A 400 from a model that refuses an assistant prefill (Claude 4.6+); the caller retries without it. */
+export function isPrefillRejection(error: unknown): boolean {
+  if (!(error instanceof KestrelError) || error.status !== 400) return false;
+  return /prefill|final assistant content|assistant message.*(last|final)|continue_final_message/i.test(error.providerMessage ?? error.userMessage);
+}
+
+/** Network-level failures (no HTTP answer) mapped to a kind and a sentence naming the host. */
+export function classifyNetworkError(error: unknown, host: string): KestrelError {
+  const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  const message = e?.message ?? String(error);
+  if (e?.name === 'AbortError' || code === 'ABORT_ERR') return new KestrelError('aborted', 'The request was cancelled.');
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code + ' ' + message)) {
+    return new KestrelError('tls', `The TLS certificate of ${host} was not trusted (${code || message}). Behind a company proxy, trust its certificate or set "http.proxyStrictSSL": false.`, { cause: error });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KestrelError('network', `Could not find ${host} (DNS lookup failed). Check the network or "kestrel.baseUrl".`, { cause: error });
+  if (code === 'ECONNREFUSED') return new KestrelError('network', `${host} refused the connection. Is the server running?`, { cause: error });
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new KestrelError('timeout', `Connecting to ${host} timed out.`, { cause: error });
+  return new KestrelError('network', `The connection to ${host} failed (${code || message}).`, { cause: error });
+}

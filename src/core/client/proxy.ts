@@ -1,0 +1,44 @@
+// Which proxy a request goes through: VS Code's `http.proxy` first, then the usual environment
+// variables, with NO_PROXY exceptions. This machine's own addresses never go through a proxy.
+
+export interface ProxyChoice {
+  proxyUrl?: string;
+  /** false only when the user turned `http.proxyStrictSSL` off. */
+  rejectUnauthorized: boolean;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/i;
+
+export function selectProxy(targetUrl: string, settings: { proxy: string; strictSSL: boolean }, env: Record<string, string | undefined>): ProxyChoice {
+  const choice: ProxyChoice = { rejectUnauthorized: settings.strictSSL };
+  let target: URL;
+  try {
+    target = new URL(targetUrl);
+  } catch {
+    return choice;
+  }
+  if (LOOPBACK.test(target.hostname)) return choice;
+  const pick = (...names: string[]) => names.map((n) => env[n]?.trim()).find((v) => v);
+  const noProxy = pick('NO_PROXY', 'no_proxy');
+  if (noProxy && bypasses(target, noProxy)) return choice;
+  const proxy = settings.proxy.trim() || (target.protocol === 'https:' ? pick('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy') : pick('HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'));
+  if (!proxy) return choice;
+  return { ...choice, proxyUrl: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}` };
+}
+
+/** NO_PROXY: a comma or space separated list of `*`, hosts, domain suffixes (`.corp`, `corp`) and `host:port`. */
+function bypasses(target: URL, noProxy: string): boolean {
+  const host = target.hostname.toLowerCase();
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  return noProxy
+    .split(/[,\s]+/)
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean)
+    .some((entry) => {
+      if (entry === '*') return true;
+      const [name, entryPort] = entry.startsWith('[') ? [entry.slice(0, entry.indexOf(']') + 1), entry.split(']:')[1]] : entry.split(':');
+      if (entryPort && entryPort !== port) return false;
+      const suffix = name.replace(/^\*?\./, '');
+      return host === suffix || host.endsWith(`.${suffix}`);
+    });
+}
