@@ -175,6 +175,7 @@ export function createChatClient(options: ClientOptions): Client {
     let usage: Usage | undefined;
     let servedModel: string | undefined;
     let firstByteAt: number | undefined;
+    let finished = false;
     try {
       const { response, sentAt } = await send(
         'POST',
@@ -260,6 +261,7 @@ export function createChatClient(options: ClientOptions): Client {
         for (const event of interpretChunk(json)) handle(event);
       }
       if (failure) throw failure;
+      finished = true;
       const totalMs = clock.now() - sentAt;
       entry.totalMs = totalMs;
       return { text, finishReason, usage, model: servedModel, timing: { firstByteMs: entry.firstByteMs ?? totalMs, totalMs } };
@@ -278,8 +280,8 @@ export function createChatClient(options: ClientOptions): Client {
       timers.clearAll();
       requestOptions.signal?.removeEventListener('abort', onUserAbort);
       stopSignal?.removeEventListener('abort', onStop);
-      // Whatever happened, the connection is released: aborting destroys an unfinished body.
-      if (!controller.signal.aborted) controller.abort(new KestrelError('aborted', 'Finished.'));
+      // An unfinished body is destroyed so the connection closes; a finished one stays pooled.
+      if (!finished && !controller.signal.aborted) controller.abort(new KestrelError('aborted', 'Finished.'));
       lastUsed = clock.now();
       if (usage) {
         entry.usage = usage;
@@ -339,8 +341,9 @@ export function createChatClient(options: ClientOptions): Client {
       if (clock.now() - lastUsed < WARM_FOR_MS) return Promise.resolve();
       warming ??= (async () => {
         try {
-          // A HEAD to the base URL opens (and keeps) the TLS connection; its status does not matter.
-          const response = await dispatcher.request({ origin, path: basePath || '/', method: 'HEAD', headers: { 'user-agent': 'Kestrel (VS Code extension)' }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+          // A small GET to the base URL opens (and keeps) the TLS connection; its status does not
+          // matter. (Not HEAD: some servers close the connection after answering one.)
+          const response = await dispatcher.request({ origin, path: basePath || '/', method: 'GET', headers: { 'user-agent': 'Kestrel (VS Code extension)' }, headersTimeout: 10_000, bodyTimeout: 10_000 });
           await response.body.dump();
           lastUsed = clock.now();
         } catch {

@@ -96,7 +96,8 @@ export class SseDecoder {
     if (this.finished) return;
     const rest = this.decoder.decode();
     if (rest) this.parser.feed(rest);
-    this.parser.reset({ consume: true });
+    // A last event without its blank line (AI/ML API, some llama.cpp builds) still counts.
+    this.parser.feed('\n\n');
     this.finished = true;
   }
 
