@@ -1,7 +1,142 @@
-// Inline suggestions adapter (ghost text). Owned by the inline-suggestions work.
+// Inline suggestions (ghost text): the VS Code side of the pipeline in src/core/completion. It turns
+// the editor into plain data, the CancellationToken into an AbortSignal, and the answer into an
+// InlineCompletionItem; every decision about what to suggest lives in the core.
 import * as vscode from 'vscode';
+import { languageEnabled } from '../core/config';
+import { resolveProvider } from '../core/client/presets';
+import { InlineEngine } from '../core/completion/pipeline';
+import type { CompletionInput, DocumentView } from '../core/completion/types';
 import type { Services } from './services';
 
-export function registerInline(_services: Services): vscode.Disposable[] {
-  return [];
+/** Schemes that are not documents a user writes code in. */
+const SKIPPED_SCHEMES = new Set(['output', 'debug', 'git', 'gitfs', 'vscode-scm', 'comment', 'walkThroughSnippet', 'vscode-settings', 'kestrel-proposal', 'kestrel-chat-proposal', 'kestrel-usage']);
+/** How long after `Kestrel: Trigger Suggestion` a request counts as asked for. */
+const EXPLICIT_MS = 3000;
+
+export function registerInline(services: Services): vscode.Disposable[] {
+  let explicitUntil = 0;
+  const engine = new InlineEngine(
+    async () => {
+      const handle = await services.clientFor('inline');
+      if (!handle || !handle.model) return undefined;
+      return { client: handle.client, model: handle.model, prefill: resolveProvider(services.settings()).prefill };
+    },
+    () => {
+      const s = services.settings().inline;
+      return { debounceMs: s.debounceMs, maxTokens: s.maxTokens, multiline: s.multiline };
+    },
+    {
+      onRequest: (state) => services.status.setInlineState(state === 'start' ? 'working' : 'idle'),
+      onError: (error) => services.reportError(error, 'inline'),
+    },
+  );
+
+  const provider: vscode.InlineCompletionItemProvider = {
+    async provideInlineCompletionItems(document, position, context, token) {
+      const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke || Date.now() < explicitUntil;
+      if (!mayComplete(services, document, explicit)) return undefined;
+      const abort = new AbortController();
+      const subscription = token.onCancellationRequested(() => abort.abort());
+      try {
+        const input: CompletionInput = {
+          document: viewOf(document),
+          cursor: { line: position.line, character: position.character },
+          neighbours: neighbours(services, document),
+          explicit,
+        };
+        const suggestion = await engine.suggest(input, abort.signal);
+        if (!suggestion || token.isCancellationRequested) return undefined;
+        if (explicit) explicitUntil = 0;
+        const range = new vscode.Range(position, position.with(undefined, Math.max(position.character, suggestion.replaceEnd)));
+        return [new vscode.InlineCompletionItem(suggestion.text, range)];
+      } finally {
+        subscription.dispose();
+      }
+    },
+  };
+
+  const disposables: vscode.Disposable[] = [
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    vscode.commands.registerCommand('kestrel.triggerInline', async () => {
+      explicitUntil = Date.now() + EXPLICIT_MS;
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    }),
+    vscode.commands.registerCommand('kestrel.toggleInline', async () => {
+      const enabled = !services.settings().inline.enabled;
+      await vscode.workspace.getConfiguration('kestrel').update('inline.enabled', enabled, vscode.ConfigurationTarget.Global);
+      void vscode.window.setStatusBarMessage(`Kestrel: automatic suggestions ${enabled ? 'on' : 'off'}.`, 2500);
+    }),
+    vscode.workspace.onDidChangeTextDocument((event) => {
+      const document = event.document;
+      if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0 || services.isExcluded(document.uri)) return;
+      const line = event.contentChanges[0].range.start.line;
+      if (document.lineCount > 100_000) return;
+      const from = Math.max(0, line - 3);
+      const to = Math.min(document.lineCount - 1, line + 3);
+      const text = document.getText(new vscode.Range(from, 0, to, document.lineAt(to).text.length)).slice(0, 1200);
+      engine.recentEdits.record({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, line });
+    }),
+    vscode.workspace.onDidCloseTextDocument((document) => engine.forget(document.uri.toString())),
+    { dispose: () => engine.dispose() },
+  ];
+
+  if (services.context.extensionMode === vscode.ExtensionMode.Test) {
+    disposables.push(
+      vscode.commands.registerCommand('kestrel._test.inlineStats', () => ({ ...engine.counters, inFlight: engine.requestsInFlight })),
+      // Runs the provider for the active editor's cursor the way VS Code would, and returns the item.
+      vscode.commands.registerCommand('kestrel._test.provideInline', async (options?: { explicit?: boolean; cancelAfterMs?: number }) => {
+        const editor = vscode.window.activeTextEditor;
+        if (!editor) return undefined;
+        const source = new vscode.CancellationTokenSource();
+        if (options?.cancelAfterMs !== undefined) setTimeout(() => source.cancel(), options.cancelAfterMs);
+        const items = await provider.provideInlineCompletionItems(
+          editor.document,
+          editor.selection.active,
+          { triggerKind: options?.explicit ? vscode.InlineCompletionTriggerKind.Invoke : vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
+          source.token,
+        );
+        source.dispose();
+        const item = Array.isArray(items) ? items[0] : undefined;
+        if (!item || !item.range) return undefined;
+        return { text: String(item.insertText), start: item.range.start.character, end: item.range.end.character, line: item.range.start.line };
+      }),
+    );
+  }
+  return disposables;
+}
+
+/** Whether this document, now, may get a suggestion at all. */
+function mayComplete(services: Services, document: vscode.TextDocument, explicit: boolean): boolean {
+  if (SKIPPED_SCHEMES.has(document.uri.scheme)) return false;
+  if (services.isExcluded(document.uri)) return false;
+  // Read-only documents (a diff's original side, a virtual file system without writes).
+  if (vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) === false) return false;
+  if (explicit) return true;
+  const settings = services.settings();
+  if (!settings.inline.enabled || !languageEnabled(settings.inline.languages, document.languageId)) return false;
+  if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return false;
+  // Restricted Mode: no automatic suggestions (package.json says so); asking still works.
+  if (!vscode.workspace.isTrusted) return false;
+  return !services.usageCapReached();
+}
+
+function viewOf(document: vscode.TextDocument): DocumentView {
+  return {
+    uri: document.uri.toString(),
+    path: document.uri.scheme === 'untitled' ? document.fileName : vscode.workspace.asRelativePath(document.uri),
+    languageId: document.languageId,
+    version: document.version,
+    lineCount: document.lineCount,
+    lineAt: (line) => document.lineAt(line).text,
+    eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+  };
+}
+
+/** Up to three other visible editors' documents, never excluded ones. */
+function neighbours(services: Services, current: vscode.TextDocument): DocumentView[] {
+  return vscode.window.visibleTextEditors
+    .map((e) => e.document)
+    .filter((d, i, all) => d !== current && all.indexOf(d) === i && !SKIPPED_SCHEMES.has(d.uri.scheme) && !services.isExcluded(d.uri))
+    .slice(0, 3)
+    .map(viewOf);
 }

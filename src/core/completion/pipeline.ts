@@ -1,0 +1,249 @@
+// The inline pipeline, stage by stage (ARCHITECTURE.md): prefilter → typing-through → context →
+// cache → debounce → prompt → stream with early stop → postprocess → cache. The newest call for a
+// document always wins and is always answered; the one before it is aborted (its connection closes).
+import { isPrefillRejection, KestrelError } from '../client/errors';
+import type { ChatClient } from '../client/types';
+import type { MultilineMode } from '../config';
+import { cacheKey, LruCache, TypingThrough } from './cache';
+import { DEFAULT_BUDGET, gatherContext, type ContextBudget } from './context';
+import { Debouncer, realTimers, type Timers } from './debounce';
+import { detectIndentUnit, isProse, postprocess } from './postprocess';
+import { prefilter } from './prefilter';
+import { buildPrompt, CLOSE, continuationAfterPrefill } from './prompt';
+import { RecentEdits } from './recentEdits';
+import { selectSnippets, windowsOf, type SnippetSource } from './snippets';
+import { anyOf, blockEnd, columns, firstLine, marker, takeUntil } from './streamTransforms';
+import type { CompletionInput, Suggestion } from './types';
+
+export interface EngineClient {
+  client: ChatClient;
+  model: string;
+  /** Whether the provider takes an assistant prefill ('unknown': try, and learn from a refusal). */
+  prefill: 'yes' | 'no' | 'unknown';
+}
+
+export interface EngineSettings {
+  debounceMs: number;
+  maxTokens: number;
+  multiline: MultilineMode;
+  budget?: ContextBudget;
+  /** Characters of snippets from other files and recent edits. */
+  snippetChars?: number;
+  /** Off switches for the bench's baseline. */
+  cache?: boolean;
+  typingThrough?: boolean;
+}
+
+export interface EngineCounters {
+  calls: number;
+  requests: number;
+  aborted: number;
+  cacheHits: number;
+  typingThroughHits: number;
+  shown: number;
+  skipped: number;
+  errors: number;
+  promptChars: number;
+}
+
+export interface EngineEvents {
+  /** A request starts or ends (for the status bar). */
+  onRequest?(state: 'start' | 'end'): void;
+  onError?(error: unknown): void;
+}
+
+export class InlineEngine {
+  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, shown: 0, skipped: 0, errors: 0, promptChars: 0 };
+  readonly recentEdits = new RecentEdits();
+  private readonly cache = new LruCache<Suggestion>(100);
+  private readonly typingThrough = new TypingThrough();
+  private readonly debouncers = new Map<string, Debouncer>();
+  private readonly inFlight = new Map<string, AbortController>();
+  /** Models that refused a prefill: asked without one from then on. */
+  private readonly noPrefill = new Set<string>();
+
+  constructor(
+    private readonly getClient: () => Promise<EngineClient | undefined>,
+    private readonly settings: () => EngineSettings,
+    private readonly events: EngineEvents = {},
+    private readonly timers: Timers = realTimers,
+  ) {}
+
+  /** One suggestion for the cursor, or undefined. Settles promptly when `signal` aborts. */
+  async suggest(input: CompletionInput, signal: AbortSignal): Promise<Suggestion | undefined> {
+    this.counters.calls++;
+    const settings = this.settings();
+    if (prefilter(input)) {
+      this.counters.skipped++;
+      return undefined;
+    }
+    const { document, cursor } = input;
+    const line = document.lineAt(cursor.line);
+    const linePrefix = line.slice(0, cursor.character);
+    const lineSuffix = line.slice(cursor.character);
+    const above = linesAbove(input, 20);
+
+    if (settings.typingThrough !== false) {
+      const reused = this.typingThrough.lookup(document.uri, cursor.line, linePrefix, lineSuffix, above);
+      if (reused) {
+        this.counters.typingThroughHits++;
+        this.counters.shown++;
+        return reused;
+      }
+    }
+
+    const context = gatherContext(input, settings.budget ?? DEFAULT_BUDGET);
+    const connection = await this.getClient();
+    if (!connection || signal.aborted) return undefined;
+    const key = cacheKey(context.prefix, context.suffix, connection.model);
+    const remember = (suggestion: Suggestion) => {
+      this.typingThrough.remember({ uri: document.uri, line: cursor.line, linePrefix, lineSuffix, above, suggestion });
+      this.counters.shown++;
+      return suggestion;
+    };
+    if (settings.cache !== false) {
+      const cached = this.cache.get(key);
+      if (cached) {
+        this.counters.cacheHits++;
+        return remember({ ...cached, source: 'cache' });
+      }
+    }
+
+    // The newest call for this document wins: the one before it stops now, its connection closes.
+    this.inFlight.get(document.uri)?.abort();
+    const controller = new AbortController();
+    this.inFlight.set(document.uri, controller);
+    const onAbort = () => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      void connection.client.warm();
+      const debouncer = this.debouncers.get(document.uri) ?? new Debouncer(this.timers);
+      this.debouncers.set(document.uri, debouncer);
+      const outcome = await debouncer.wait(input.explicit ? 0 : settings.debounceMs, controller.signal);
+      if (outcome !== 'ready') return undefined;
+
+      const multiline = wantsMultiline(settings.multiline, linePrefix, lineSuffix);
+      const indentUnit = detectIndentUnit(context.prefix.split('\n').slice(-60));
+      const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), this.snippetSources(input), settings.snippetChars ?? 1500);
+      const bodyIndent = columns(linePrefix.trim() === '' ? context.indent : context.indent) + (linePrefix.trim() === '' ? 0 : columns(indentUnit));
+      const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
+
+      let raw: string;
+      try {
+        raw = await this.request(connection, context, { path: document.path, languageId: document.languageId, snippets, multiline, bodyIndent, prefill: usePrefill, maxTokens: settings.maxTokens }, controller.signal);
+      } catch (error) {
+        if (!usePrefill || !isPrefillRejection(error)) throw error;
+        // Claude 4.6+ refuses an assistant prefill: ask again without, and remember the model.
+        this.noPrefill.add(connection.model);
+        raw = await this.request(connection, context, { path: document.path, languageId: document.languageId, snippets, multiline, bodyIndent, prefill: false, maxTokens: settings.maxTokens }, controller.signal);
+      }
+      if (controller.signal.aborted) return undefined;
+      const processed = postprocess(raw, { linePrefix, lineSuffix, suffix: context.suffix, indentUnit, eol: document.eol, multiline });
+      if (!processed) return undefined;
+      const suggestion: Suggestion = { text: processed.text, replaceEnd: cursor.character + processed.replaceLength, source: 'network' };
+      if (settings.cache !== false) this.cache.set(key, suggestion);
+      return remember(suggestion);
+    } catch (error) {
+      if (error instanceof KestrelError && error.kind === 'aborted') return undefined;
+      if (controller.signal.aborted) return undefined;
+      this.counters.errors++;
+      this.events.onError?.(error);
+      return undefined;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (this.inFlight.get(document.uri) === controller) this.inFlight.delete(document.uri);
+    }
+  }
+
+  private async request(
+    connection: EngineClient,
+    context: ReturnType<typeof gatherContext>,
+    options: { path: string; languageId: string; snippets: ReturnType<typeof selectSnippets>; multiline: boolean; bodyIndent: number; prefill: boolean; maxTokens: number },
+    signal: AbortSignal,
+  ): Promise<string> {
+    const built = buildPrompt(context, { path: options.path, languageId: options.languageId, snippets: options.snippets, prefill: options.prefill, maxTokens: options.maxTokens, model: connection.model });
+    this.counters.requests++;
+    this.counters.promptChars += built.request.messages.reduce((n, m) => n + m.content.length, 0);
+    this.events.onRequest?.('start');
+    const onAbort = () => this.counters.aborted++;
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const stream = connection.client.stream(built.request, { signal, maxRetries: 0, firstByteTimeoutMs: 10_000, idleTimeoutMs: 5_000 });
+      // What the user would see so far: after the opening tag, and after the prefilled cursor line.
+      const visible = (text: string) => {
+        const body = text.replace(/^[\s\S]*?<fill>/, '').replace(/<\/fill>[\s\S]*$/, '');
+        return stripLeadingNoise(built.prefill ? continuationAfterPrefill(built.prefill, body) : body);
+      };
+      const end = options.multiline ? blockEnd(options.bodyIndent) : firstLine;
+      let raw = '';
+      const rule = anyOf(marker(CLOSE), (t) => (end(visible(t)) >= 0 ? t.length : -1));
+      // Reading stops (and the connection closes) once the shown part is complete.
+      for await (const delta of takeUntil(stream, (t) => ((raw = t), rule(t)))) void delta;
+      await stream.result.catch((error: unknown) => {
+        if (!(error instanceof KestrelError && error.kind === 'aborted' && !signal.aborted)) throw error;
+      });
+      const shown = visible(raw);
+      const cut = end(shown);
+      return cut >= 0 ? shown.slice(0, cut) : shown;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.events.onRequest?.('end');
+    }
+  }
+
+  private snippetSources(input: CompletionInput): SnippetSource[] {
+    const sources = this.recentEdits.sources(input.document.uri, input.cursor.line);
+    for (const neighbour of input.neighbours ?? []) {
+      if (neighbour.uri !== input.document.uri) sources.push(...windowsOf(neighbour));
+    }
+    return sources;
+  }
+
+  /** Forgets a closed document. */
+  forget(uri: string): void {
+    this.inFlight.get(uri)?.abort();
+    this.inFlight.delete(uri);
+    this.debouncers.get(uri)?.dispose();
+    this.debouncers.delete(uri);
+    this.typingThrough.forget(uri);
+    this.recentEdits.forget(uri);
+  }
+
+  get requestsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  dispose(): void {
+    for (const controller of this.inFlight.values()) controller.abort();
+    this.inFlight.clear();
+    for (const d of this.debouncers.values()) d.dispose();
+    this.debouncers.clear();
+  }
+}
+
+/** Several lines when the cursor opens an empty block or sits on an empty line (`auto`). */
+export function wantsMultiline(mode: MultilineMode, linePrefix: string, lineSuffix: string): boolean {
+  if (mode === 'never') return false;
+  if (mode === 'always') return true;
+  if (lineSuffix.trim() !== '' && !/^\s*[)\]}]*\s*[;,]?\s*$/.test(lineSuffix)) return false;
+  const before = linePrefix.trimEnd();
+  return before === '' || /[{([:]$|=>$/.test(before);
+}
+
+function linesAbove(input: CompletionInput, count: number): string {
+  const out: string[] = [];
+  for (let i = Math.max(0, input.cursor.line - count); i < input.cursor.line; i++) out.push(input.document.lineAt(i));
+  return out.join('\n');
+}
+
+/** Prose lines and a fence opener before the code: not part of what will be shown. */
+export function stripLeadingNoise(text: string): string {
+  let out = text;
+  for (;;) {
+    const nl = out.indexOf('\n');
+    if (nl < 0) return out;
+    const first = out.slice(0, nl);
+    if (isProse(first) || /^[ \t]*(```|~~~)[\w+-]*[ \t]*$/.test(first)) out = out.slice(nl + 1);
+    else return out;
+  }
+}
