@@ -45,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
       provider: provider.id,
       model: provider.model,
       note: process.env.KESTREL_DEMO_SERVER ? 'Offline demo: answers come from the bundled demo server, not a model.' : undefined,
+      demo: Boolean(process.env.KESTREL_DEMO_SERVER),
       usageLine: usage.todayLine(),
     });
   };

@@ -9,6 +9,8 @@ export interface StatusInfo {
   model: string;
   /** Shown when Kestrel runs against the offline demo server or another special setup. */
   note?: string;
+  /** Answers come from the bundled offline demo server: the status bar says so. */
+  demo?: boolean;
   /** e.g. "Today: 1,234 tokens, $0.0042" */
   usageLine?: string;
 }
@@ -41,9 +43,9 @@ export class StatusBar implements StatusReporter, vscode.Disposable {
   }
 
   private render(): void {
-    const { inlineEnabled, provider, model, note, usageLine } = this.info;
+    const { inlineEnabled, provider, model, note, usageLine, demo } = this.info;
     let icon = inlineEnabled ? '$(sparkle)' : '$(circle-slash)';
-    let label = inlineEnabled ? 'Kestrel' : 'Kestrel (off)';
+    let label = `Kestrel${demo ? ' (offline demo)' : ''}${inlineEnabled ? '' : ' (off)'}`;
     if (this.state === 'working') icon = '$(loading~spin)';
     if (this.state === 'error') {
       icon = '$(warning)';

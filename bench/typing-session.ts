@@ -1,0 +1,136 @@
+// A scripted typing session against the fake server at realistic latency (first token after 600 ms,
+// 60 tokens/s): requests sent and aborted, tokens, suggestions shown, cache and typing-through hits;
+// the same session with cache and reuse off; and a row per debounce value for 40 fast keystrokes.
+import { createChatClient } from '../src/core/client/client';
+import { InlineEngine, type EngineSettings } from '../src/core/completion/pipeline';
+import type { CompletionInput, DocumentView } from '../src/core/completion/types';
+import { startFakeServer, type FakeServer } from '../test/support/fake-server';
+import { percentile, table } from './stats';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the user types, line by line; the fake model suggests the rest of the line. */
+const SCRIPT = [
+  'const total = items.reduce((sum, item) => sum + item.price, 0);',
+  'const count = items.length;',
+  'const average = count === 0 ? 0 : total / count;',
+  'console.log(`average: ${average.toFixed(2)}`);',
+  'return { total, count, average };',
+];
+
+interface Keystroke {
+  line: number;
+  text: string;
+  /** Pause before this key (ms). */
+  gap: number;
+}
+
+/** Human speed: ~110 ms between keys with jitter, a 900 ms pause after each word boundary every few words. */
+function keystrokes(seed = 7): Keystroke[] {
+  let s = seed;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const keys: Keystroke[] = [];
+  SCRIPT.forEach((line, index) => {
+    for (let i = 1; i <= line.length; i++) {
+      const pause = line[i - 1] === ' ' && rand() < 0.35;
+      keys.push({ line: index, text: line.slice(0, i), gap: pause ? 700 + rand() * 600 : 70 + rand() * 80 });
+    }
+  });
+  return keys;
+}
+
+function documentFor(lines: string[]): DocumentView {
+  return { uri: 'file:///session.ts', path: 'session.ts', languageId: 'typescript', version: 1, lineCount: lines.length, eol: '\n', lineAt: (i) => lines[i] };
+}
+
+interface SessionResult {
+  keys: number;
+  requests: number;
+  aborted: number;
+  promptTokens: number;
+  shown: number;
+  cacheHits: number;
+  typingThrough: number;
+  latencies: number[];
+}
+
+async function session(server: FakeServer, keys: Keystroke[], settings: EngineSettings): Promise<SessionResult> {
+  server.reset();
+  const client = createChatClient({ baseUrl: server.url, apiKey: 'bench' });
+  const engine = new InlineEngine(async () => ({ client, model: 'fake-model', prefill: 'no' }), () => settings);
+  const latencies: number[] = [];
+  let current: AbortController | undefined;
+  const pendings: Promise<void>[] = [];
+  for (const key of keys) {
+    await sleep(key.gap);
+    current?.abort(); // VS Code cancels the previous call on each keystroke.
+    const controller = new AbortController();
+    current = controller;
+    const lines = [...SCRIPT.slice(0, key.line), key.text, ''];
+    const input: CompletionInput = { document: documentFor(lines), cursor: { line: key.line, character: key.text.length } };
+    const started = performance.now();
+    pendings.push(
+      engine.suggest(input, controller.signal).then((s) => {
+        if (s && !controller.signal.aborted) latencies.push(performance.now() - started);
+      }),
+    );
+  }
+  await Promise.all(pendings);
+  await sleep(50);
+  await client.dispose();
+  return {
+    keys: keys.length,
+    requests: server.requests.filter((r) => r.path.endsWith('/chat/completions')).length,
+    aborted: server.requests.filter((r) => r.aborted).length,
+    promptTokens: Math.round(engine.counters.promptChars / 4),
+    shown: engine.counters.shown,
+    cacheHits: engine.counters.cacheHits,
+    typingThrough: engine.counters.typingThroughHits,
+    latencies,
+  };
+}
+
+export async function run(): Promise<string> {
+  // The fake model knows the script: it suggests the rest of the line being typed.
+  const server = await startFakeServer({
+    flavour: 'openrouter',
+    models: [{ id: 'fake-model' }],
+    latency: { firstTokenMs: 600, tokensPerSecond: 60 },
+    respond: (request) => {
+      const user = String(request.body.messages[1].content);
+      const before = user.slice(0, user.indexOf('{{HOLE}}'));
+      const typed = before.slice(before.lastIndexOf('\n') + 1);
+      const target = SCRIPT.find((l) => l.startsWith(typed) && l !== typed);
+      return { text: `<fill>${target ? target.slice(typed.length) : ''}</fill>` };
+    },
+  });
+  const keys = keystrokes();
+  const base: EngineSettings = { debounceMs: 150, maxTokens: 128, multiline: 'never' };
+  const withAll = await session(server, keys, base);
+  const without = await session(server, keys, { ...base, cache: false, typingThrough: false });
+  const row = (label: string, r: SessionResult) => [label, String(r.keys), String(r.requests), String(r.aborted), String(r.promptTokens), String(r.shown), String(r.cacheHits), String(r.typingThrough), percentile(r.latencies, 50).toFixed(0)];
+  const sessionTable = table(['session', 'keystrokes', 'requests', 'aborted', 'prompt tokens sent (≈ chars/4)', 'suggestions shown', 'cache hits', 'typing-through hits', 'p50 ms to suggestion'], [row('Kestrel (cache + typing-through)', withAll), row('cache and reuse off', without)]);
+
+  // 40 fast keystrokes (60–100 ms apart), then a pause: requests per burst and time to the ghost text.
+  const burst: Keystroke[] = [];
+  const line = 'const subtotal = items.filter((item) => item.quantity > 0).length;';
+  for (let i = 1; i <= 40; i++) burst.push({ line: 0, text: line.slice(0, i), gap: 60 + ((i * 37) % 40) });
+  const rows: string[][] = [];
+  for (const debounceMs of [0, 50, 100, 150, 200, 300]) {
+    const r = await session(server, burst, { ...base, debounceMs, cache: false, typingThrough: false });
+    rows.push([String(debounceMs), String(r.requests), String(r.aborted), percentile(r.latencies, 50).toFixed(0)]);
+  }
+  await server.close();
+  const burstTable = table(['debounce ms', 'requests per 40 fast keys', 'aborted', 'last key → suggestion ms'], rows);
+  return [
+    `Scripted session: ${keys.length} keystrokes at human speed with pauses; fake server: first token 600 ms, 60 tokens/s.`,
+    '',
+    sessionTable,
+    '',
+    'Forty fast keystrokes (60–100 ms apart), then a pause; one row per debounce value (cache and reuse off, so every row asks the server):',
+    '',
+    burstTable,
+  ].join('\n');
+}
+
+if (require.main === module) void run().then((t) => console.log(t));
