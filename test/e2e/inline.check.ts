@@ -1,0 +1,99 @@
+// Ghost text as a person sees it: type, see the suggestion, Tab, save, and the file on disk is
+// exactly right, for quirky model outputs (fences, prose, tags, a closing bracket already there);
+// a burst of fast typing sends few requests; typing the start of a suggestion sends none.
+import * as assert from 'node:assert/strict';
+import type { FakeReply, FakeServerOptions, LoggedRequest } from '../support/fake-server';
+import type { Check, CheckContext } from './run';
+
+/** What the fake model answers for the line being typed (the hole is at its end). */
+const ANSWERS: [RegExp, string][] = [
+  [/const greeting = $/, "```ts\n'hello, world';\n```"],
+  [/console\.log\($/, '<fill>greeting);</fill>'],
+  [/const total = $/, 'Here is the code you asked for:\n<fill>subtotal(items);</fill>'],
+  [/const count = $/, '<fill>items.length;</fill>'],
+  [/const subtotalValue = computeTheSubtotal$/, '<fill>(cart);</fill>'],
+];
+
+function cursorLine(request: LoggedRequest): string {
+  const user = String(request.body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? '');
+  const before = user.slice(0, user.indexOf('{{HOLE}}'));
+  return before.slice(before.lastIndexOf('\n') + 1);
+}
+
+export const server: FakeServerOptions = {
+  latency: { firstTokenMs: 300, tokensPerSecond: 60 },
+  respond: (request): FakeReply => {
+    const line = cursorLine(request);
+    const hit = ANSWERS.find(([pattern]) => pattern.test(line));
+    return { text: hit ? hit[1] : '<fill></fill>' };
+  },
+};
+
+// A model that refuses an assistant prefill (as Claude 4.6+ does): Kestrel learns it on the first
+// request and asks without one after that. Word suggestions are off so Tab is unambiguous.
+export const settings = { 'kestrel.model': 'claude-haiku-4-6', 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false };
+
+const completions = (ctx: CheckContext) => ctx.server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+
+async function typeAcceptSave(ctx: CheckContext, file: string, typed: string, expected: string, shot: string): Promise<void> {
+  ctx.writeWorkspaceFile(file, '');
+  await ctx.openFile(file);
+  await ctx.page.keyboard.type(typed, { delay: 70 });
+  const ghost = await ctx.waitForGhost(15_000);
+  await ctx.screenshot(shot);
+  assert.ok(ghost.trim().length > 0, 'ghost text is visible');
+  await ctx.page.keyboard.press('Tab');
+  await ctx.page.waitForTimeout(200);
+  await ctx.page.keyboard.press('Control+S');
+  await ctx.page.waitForTimeout(700);
+  assert.equal(ctx.readWorkspaceFile(file), expected);
+}
+
+export const checks: Check[] = [
+  {
+    name: 'a fenced answer becomes clean ghost text; Tab and save write exactly the line',
+    run: (ctx) => typeAcceptSave(ctx, 'scratch/greeting.ts', 'const greeting = ', "const greeting = 'hello, world';", 'ghost-text'),
+  },
+  {
+    name: 'the closing bracket VS Code already inserted is replaced, not doubled',
+    run: (ctx) => typeAcceptSave(ctx, 'scratch/log.ts', 'console.log(', 'console.log(greeting);', 'closing-bracket'),
+  },
+  {
+    name: 'prose and prompt tags never reach the ghost text',
+    run: (ctx) => typeAcceptSave(ctx, 'scratch/total.ts', 'const total = ', 'const total = subtotal(items);', 'prose-and-tags'),
+  },
+  {
+    name: 'typing the start of a shown suggestion keeps it without a new request',
+    async run(ctx) {
+      ctx.writeWorkspaceFile('scratch/count.ts', '');
+      await ctx.openFile('scratch/count.ts');
+      await ctx.page.keyboard.type('const count = ', { delay: 70 });
+      assert.match(await ctx.waitForGhost(15_000), /items\.length;/);
+      const before = completions(ctx).length;
+      await ctx.page.keyboard.type('ite', { delay: 180 });
+      await ctx.page.waitForTimeout(600);
+      assert.match(await ctx.ghostText(), /ms\.length;/);
+      await ctx.screenshot('typing-through');
+      assert.equal(completions(ctx).length, before, 'no request while typing through the suggestion');
+    },
+  },
+  {
+    name: 'forty fast keystrokes send at most three requests and the stale ones are aborted',
+    async run(ctx) {
+      ctx.writeWorkspaceFile('scratch/burst.ts', '');
+      await ctx.openFile('scratch/burst.ts');
+      const before = completions(ctx).length;
+      const text = 'const subtotalValue = computeTheSubtotal';
+      assert.equal(text.length, 40);
+      await ctx.page.keyboard.type(text, { delay: 35 });
+      const ghost = await ctx.waitForGhost(15_000);
+      assert.match(ghost, /\(cart\);/);
+      const sent = completions(ctx).slice(before);
+      assert.ok(sent.length <= 3, `${sent.length} requests for 40 keystrokes`);
+      const last = sent[sent.length - 1];
+      assert.ok(sent.slice(0, -1).every((r) => r.aborted || r.completed), 'no earlier request left running');
+      assert.equal(cursorLine(last), text, 'the request that answered is the one for the last keystroke');
+      await ctx.screenshot('burst');
+    },
+  },
+];

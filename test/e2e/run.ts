@@ -1,0 +1,148 @@
+// Browser checks: what a person sees in a real VS Code (code-server + headless Chromium), with the
+// packaged .vsix installed and the fake server as the provider. Each `test/e2e/<name>.check.ts`
+// exports `checks: Check[]` and optionally `server: FakeServerOptions` and `settings`; each file
+// gets a fresh VS Code. Screenshots go to test-results/screenshots/<file>-<name>.png.
+// `node out/test/e2e/run.js [filter]` runs the check files whose name contains `filter`.
+import { execSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startFakeServer, type FakeServer, type FakeServerOptions } from '../support/fake-server';
+import { REPO, ensureInstalled, installVsix, launchBrowser, makeRunFolder, startCodeServer, type RunFolder } from '../support/real-vscode';
+
+export interface CheckContext {
+  page: Page;
+  server: FakeServer;
+  run: RunFolder;
+  /** Saves a screenshot named `<file>-<name>.png` and returns its path. */
+  screenshot(name: string): Promise<string>;
+  openFile(relativePath: string): Promise<void>;
+  runCommand(title: string): Promise<void>;
+  /** The ghost text's visible text once it appears (throws after `timeoutMs`). */
+  waitForGhost(timeoutMs?: number): Promise<string>;
+  ghostText(): Promise<string>;
+  readWorkspaceFile(relativePath: string): string;
+  writeWorkspaceFile(relativePath: string, text: string): void;
+}
+
+export interface Check {
+  name: string;
+  run(ctx: CheckContext): Promise<void>;
+}
+
+const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
+const KEY = 'sk-e2e-key-not-a-real-one-31d9';
+
+export async function runCheckFile(file: string, vsix: string): Promise<{ passed: number; failed: number }> {
+  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark' };
+  const base = file.replace(/^.*\//, '').replace(/\.check\.js$/, '');
+  const install = ensureInstalled();
+  const server = await startFakeServer({ flavour: 'openai', ...module.server });
+  const run = makeRunFolder(`e2e-${base}`, {
+    'kestrel.provider': 'custom',
+    'kestrel.baseUrl': server.url,
+    'kestrel.model': 'fake-model',
+    'workbench.colorTheme': module.colorScheme === 'dark' ? 'Default Dark Modern' : 'Default Light Modern',
+    'editor.fontSize': 15,
+    ...module.settings,
+  });
+  installVsix(install, run, vsix);
+  // The key reaches the extension through the environment fallback (KESTREL_API_KEY for custom),
+  // so checks start with a working provider; the Set API Key check stores its own.
+  const code = await startCodeServer(install, run, { env: { KESTREL_API_KEY: KEY } });
+  const context = await launchBrowser(install, run, module.colorScheme);
+  let passed = 0;
+  let failed = 0;
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${code.url}/?folder=${encodeURIComponent(run.workspace)}`);
+    await page.locator('.statusbar-item', { hasText: 'Kestrel' }).first().waitFor({ timeout: 90_000 });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const ctx = helpers(page, server, run, base);
+    for (const check of module.checks) {
+      const started = Date.now();
+      try {
+        await check.run(ctx);
+        passed++;
+        console.log(`  ✔ ${base}: ${check.name} (${Date.now() - started} ms)`);
+      } catch (error) {
+        failed++;
+        const shot = await ctx.screenshot(`FAILED-${check.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => '');
+        console.log(`  ✘ ${base}: ${check.name}\n      ${String((error as Error)?.stack ?? error).split('\n').join('\n      ')}${shot ? `\n      screenshot: ${shot}` : ''}`);
+      }
+    }
+  } finally {
+    await context.close().catch(() => undefined);
+    await code.stop();
+    await server.close();
+  }
+  return { passed, failed };
+}
+
+function helpers(page: Page, server: FakeServer, run: RunFolder, base: string): CheckContext {
+  const ghost = page.locator('.monaco-editor [class*="ghost-text"]');
+  return {
+    page,
+    server,
+    run,
+    async screenshot(name) {
+      const path = join(SCREENSHOTS, `${base}-${name}.png`);
+      await page.screenshot({ path });
+      return path;
+    },
+    async openFile(relativePath) {
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').waitFor();
+      await page.keyboard.type(relativePath, { delay: 10 });
+      await page.waitForTimeout(400);
+      await page.keyboard.press('Enter');
+      await page.locator(`.tab[aria-label^="${relativePath.replace(/^.*\//, '')}"]`).first().waitFor({ timeout: 15_000 });
+      await page.locator('.monaco-editor .view-lines').first().click();
+    },
+    async runCommand(title) {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor();
+      await page.keyboard.type(title, { delay: 10 });
+      await page.waitForTimeout(400);
+      await page.keyboard.press('Enter');
+    },
+    async waitForGhost(timeoutMs = 10_000) {
+      await ghost.first().waitFor({ timeout: timeoutMs });
+      return (await ghost.allTextContents()).join('');
+    },
+    async ghostText() {
+      return (await ghost.allTextContents()).join('');
+    },
+    readWorkspaceFile: (relativePath) => readFileSync(join(run.workspace, relativePath), 'utf8'),
+    writeWorkspaceFile: (relativePath, text) => {
+      const path = join(run.workspace, relativePath);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, text);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const filter = process.argv[2];
+  const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
+  console.log('Packaging the .vsix for the browser checks…');
+  execSync('npm run --silent package', { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  const vsix = join(REPO, `kestrel-${version}.vsix`);
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.check.js') && (!filter || f.includes(filter)))
+    .sort();
+  let passed = 0;
+  let failed = 0;
+  for (const f of files) {
+    const result = await runCheckFile(join(__dirname, f), vsix).catch((error) => {
+      console.log(`  ✘ ${f}: could not run: ${error?.stack ?? error}`);
+      return { passed: 0, failed: 1 };
+    });
+    passed += result.passed;
+    failed += result.failed;
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+if (require.main === module) void main();
