@@ -1,0 +1,123 @@
+// Palette actions in the real extension host against the fake server: the diff shows the proposed
+// code, Accept changes the document in one undo step, Discard leaves it, a changed file refuses,
+// Fix sends the diagnostics, Write Tests opens an unsaved test file named by convention.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FakeServer, LoggedRequest } from '../support/fake-server';
+import { resetSettings, sleep, useFakeServer, waitFor } from './helpers';
+
+const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model'];
+const userText = (r: LoggedRequest) => String(r.body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? '');
+
+async function open(language: string, content: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language, content });
+  return vscode.window.showTextDocument(document);
+}
+
+async function proposal(): Promise<{ proposed: string; done: boolean }> {
+  return waitFor(async () => {
+    const p = await vscode.commands.executeCommand<{ proposed: string; done: boolean } | undefined>('kestrel._test.waitProposal');
+    return p?.done ? p : undefined;
+  }, 'the proposal', 10_000);
+}
+
+describe('Palette actions', () => {
+  let server: FakeServer;
+  before(async () => {
+    server = await useFakeServer({
+      respond: (request) => {
+        const text = userText(request);
+        if (text.includes('Refactor this code')) return { text: 'Here is the refactor:\n```ts\nexport const add = (a: number, b: number): number => a + b;\n```\nDone.' };
+        if (text.includes('Add documentation') && text.includes('docstrings')) return { text: '```python\ndef mean(values):\n    """Return the arithmetic mean."""\n    return sum(values) / len(values)\n```' };
+        if (text.includes('Fix')) return { text: '```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```' };
+        if (text.includes('Write unit tests')) return { text: "```ts\nimport { add } from './math';\n\ndescribe('add', () => {});\n```" };
+        return { text: 'Explanation.' };
+      },
+    });
+  });
+  after(async () => {
+    await server.close();
+    await resetSettings(SETTINGS);
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('kestrel.discardProposal');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Refactor streams the proposal into a diff, and Accept applies it in one undo step', async () => {
+    const original = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
+    const editor = await open('typescript', original);
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    await vscode.commands.executeCommand('kestrel._test.refactorWith', 'use an arrow function');
+    const p = await proposal();
+    assert.equal(p.proposed, 'export const add = (a: number, b: number): number => a + b;\n');
+    const diff = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    assert.ok(diff instanceof vscode.TabInputTextDiff, 'a diff editor is open');
+    assert.equal(diff.modified.scheme, 'kestrel-proposal');
+    assert.match(userText(server.requests.at(-1)!), /use an arrow function/);
+    await vscode.commands.executeCommand('kestrel.acceptProposal');
+    assert.equal(editor.document.getText(), 'export const add = (a: number, b: number): number => a + b;\n');
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), original, 'one undo restores the original');
+  });
+
+  it('Discard leaves the document as it was', async () => {
+    const original = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
+    const editor = await open('typescript', original);
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    await vscode.commands.executeCommand('kestrel._test.refactorWith', 'anything');
+    await proposal();
+    await vscode.commands.executeCommand('kestrel.discardProposal');
+    assert.equal(editor.document.getText(), original);
+    assert.equal(await vscode.commands.executeCommand('kestrel._test.proposal'), undefined);
+  });
+
+  it('Accept refuses when the document changed underneath', async () => {
+    const editor = await open('typescript', 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    await vscode.commands.executeCommand('kestrel._test.refactorWith', 'anything');
+    await proposal();
+    const meanwhile = new vscode.WorkspaceEdit();
+    meanwhile.insert(editor.document.uri, new vscode.Position(3, 0), '// edited meanwhile\n');
+    await vscode.workspace.applyEdit(meanwhile);
+    const before = editor.document.getText();
+    await vscode.commands.executeCommand('kestrel.acceptProposal');
+    assert.equal(editor.document.getText(), before);
+  });
+
+  it('Add Documentation on Python keeps the original indentation', async () => {
+    const editor = await open('python', 'class Stats:\n    def mean(values):\n        return sum(values) / len(values)\n');
+    editor.selection = new vscode.Selection(1, 4, 2, 40);
+    void vscode.commands.executeCommand('kestrel.document');
+    const p = await proposal();
+    assert.equal(p.proposed, 'class Stats:\n    def mean(values):\n        """Return the arithmetic mean."""\n        return sum(values) / len(values)\n');
+    await vscode.commands.executeCommand('kestrel.acceptProposal');
+    assert.match(editor.document.getText(), /^ {8}"""Return the arithmetic mean\."""$/m);
+  });
+
+  it('Fix sends the diagnostics in range with their messages', async () => {
+    const editor = await open('typescript', 'export function add(a: number, b: number): number {\n  return a + c;\n}\n');
+    const collection = vscode.languages.createDiagnosticCollection('kestrel-test');
+    collection.set(editor.document.uri, [new vscode.Diagnostic(new vscode.Range(1, 13, 1, 14), "Cannot find name 'c'.", vscode.DiagnosticSeverity.Error)]);
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    void vscode.commands.executeCommand('kestrel.fix');
+    await proposal();
+    collection.dispose();
+    assert.match(userText(server.requests.at(-1)!), /error at line 2: Cannot find name 'c'\./);
+  });
+
+  it('Write Tests opens an unsaved test file named by the workspace convention', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'src', 'cart.ts'));
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(6, 0, 8, 1);
+    await vscode.commands.executeCommand('kestrel.generateTests');
+    const opened = await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'untitled' ? vscode.window.activeTextEditor.document : undefined, 'the test file');
+    // tests/cart.test.ts already exists in the sample workspace: it is left alone.
+    assert.match(opened.uri.path, /tests\/cart-2\.test\.ts$/);
+    assert.match(opened.getText(), /describe\('add'/);
+    assert.equal(opened.isDirty, true);
+    await sleep(50);
+  });
+});
