@@ -142,27 +142,8 @@ export function registerActions(services: Services): vscode.Disposable[] {
     if (!found) return;
     const diagnostics = action === 'fix' ? diagnosticsIn(editor.document, found.range) : undefined;
     const messages = actionMessages(action, found.target, { instruction, diagnostics });
-    current?.abort.abort();
-    const proposal: Proposal = {
-      id: String(++counter),
-      document: editor.document,
-      version: editor.document.version,
-      range: found.range,
-      originalText: found.target.code,
-      originalFull: editor.document.getText(),
-      start: editor.document.offsetAt(found.range.start),
-      end: editor.document.offsetAt(found.range.end),
-      proposedCode: '',
-      baseIndent: /^[ \t]*/.exec(editor.document.lineAt(found.range.start.line).text)?.[0] ?? '',
-      done: false,
-      abort: new AbortController(),
-    };
-    docs.proposals.set(proposal.id, proposal);
-    current = proposal;
-    const { original, proposed } = docs.uris(proposal);
+    const proposal = await openProposal(editor.document, found.range, action);
     const name = vscode.workspace.asRelativePath(editor.document.uri);
-    await vscode.commands.executeCommand('vscode.diff', original, proposed, `${name}: Kestrel's proposal (${action}) ↔`, { preview: false });
-    setOpen(true);
     const reply = await stream(action, messages, (code) => {
       proposal.proposedCode = code;
       docs.refresh(proposal);
@@ -172,11 +153,53 @@ export function registerActions(services: Services): vscode.Disposable[] {
       if (reply !== undefined) void vscode.window.showWarningMessage('Kestrel: the model sent no code to apply.');
       return;
     }
+    offerDecision(proposal, name);
+  }
+
+  /** Opens the diff for a change to `range` of `document`; the caller fills in the proposed code. */
+  async function openProposal(document: vscode.TextDocument, range: vscode.Range, label: string): Promise<Proposal> {
+    current?.abort.abort();
+    const proposal: Proposal = {
+      id: String(++counter),
+      document,
+      version: document.version,
+      range,
+      originalText: document.getText(range),
+      originalFull: document.getText(),
+      start: document.offsetAt(range.start),
+      end: document.offsetAt(range.end),
+      proposedCode: '',
+      baseIndent: /^[ \t]*/.exec(document.lineAt(range.start.line).text)?.[0] ?? '',
+      done: false,
+      abort: new AbortController(),
+    };
+    docs.proposals.set(proposal.id, proposal);
+    current = proposal;
+    const { original, proposed } = docs.uris(proposal);
+    await vscode.commands.executeCommand('vscode.diff', original, proposed, `${vscode.workspace.asRelativePath(document.uri)}: Kestrel's proposal (${label}) ↔`, { preview: false });
+    setOpen(true);
+    return proposal;
+  }
+
+  function offerDecision(proposal: Proposal, name: string): void {
     // Not awaited: the diff's own Accept and Discard buttons work as well as these.
     void vscode.window.showInformationMessage(`Kestrel proposes a change to ${name}.`, 'Accept', 'Discard').then((picked) => {
       if (picked === 'Accept') void accept(proposal);
       else if (picked === 'Discard') void discard(proposal);
     });
+  }
+
+  /** Apply from the chat panel: the code replaces the selection, through the same diff. */
+  async function proposeReplacement(args: { uri: string; range: [number, number, number, number]; code: string }): Promise<void> {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)));
+    let range = new vscode.Range(args.range[0], args.range[1], args.range[2], args.range[3]);
+    // Whole lines, so the code keeps the original indentation (an empty selection: the cursor line).
+    range = new vscode.Range(range.start.line, 0, range.end.line, document.lineAt(range.end.line).text.length);
+    const proposal = await openProposal(document, range, 'from the chat');
+    proposal.proposedCode = args.code;
+    proposal.done = true;
+    docs.refresh(proposal);
+    offerDecision(proposal, vscode.workspace.asRelativePath(document.uri));
   }
 
   async function accept(p: Proposal | undefined = current): Promise<boolean> {
@@ -267,6 +290,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     vscode.commands.registerCommand('kestrel.fix', () => propose('fix')),
     vscode.commands.registerCommand('kestrel.generateTests', generateTests),
     vscode.commands.registerCommand('kestrel.acceptProposal', () => accept()),
+    vscode.commands.registerCommand('kestrel.proposeReplacement', proposeReplacement),
     vscode.commands.registerCommand('kestrel.discardProposal', () => discard()),
   ];
   if (services.context.extensionMode === vscode.ExtensionMode.Test) {

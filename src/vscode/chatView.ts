@@ -1,7 +1,365 @@
-// The chat panel adapter (webview view `kestrel.chat`). Owned by the chat-panel work.
+// The chat panel: a webview view in Kestrel's activity-bar container. The page only renders; this
+// host owns the sessions, the requests and every action on the editor, and acts only on messages
+// that pass the protocol's validation.
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { addUsage, boundSessions, messagesWithinBudget, titleFor, userContent, type Session, type Turn } from '../core/chat/history';
+import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
+import { KestrelError } from '../core/client/errors';
 import type { Services } from './services';
 
-export function registerChat(_services: Services): vscode.Disposable[] {
-  return [];
+const SESSIONS_KEY = 'kestrel.chat.sessions';
+/** Characters of conversation sent per question (~30k tokens): older turns are dropped first. */
+const BUDGET_CHARS = 120_000;
+const MAX_ATTACHMENT_CHARS = 60_000;
+const DELTA_BATCH_MS = 24;
+
+export interface ChatSendArgs {
+  prompt: string;
+  attachment?: { uri: string; languageId: string; startLine: number; endLine: number; text: string };
+  newSession?: boolean;
+}
+
+export function registerChat(services: Services): vscode.Disposable[] {
+  const panel = new ChatPanel(services);
+  const disposables: vscode.Disposable[] = [
+    panel,
+    vscode.window.registerWebviewViewProvider('kestrel.chat', panel, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.commands.registerCommand('kestrel.openChat', () => panel.reveal()),
+    vscode.commands.registerCommand('kestrel.newChat', async () => {
+      panel.newSession();
+      await panel.reveal();
+    }),
+    vscode.commands.registerCommand('kestrel.ask', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor) panel.attachSelection(editor, true);
+      await panel.reveal();
+    }),
+    vscode.commands.registerCommand('kestrel.chat.send', async (args: ChatSendArgs) => {
+      if (!args || typeof args.prompt !== 'string') return;
+      if (args.newSession) panel.newSession();
+      if (args.attachment) panel.attach(args.attachment);
+      await panel.reveal();
+      await panel.send(args.prompt);
+    }),
+  ];
+  if (services.context.extensionMode === vscode.ExtensionMode.Test) {
+    disposables.push(
+      vscode.commands.registerCommand('kestrel._test.chatState', () => panel.snapshot()),
+      vscode.commands.registerCommand('kestrel._test.chatMessage', (message: unknown) => panel.receive(message)),
+    );
+  }
+  return disposables;
+}
+
+class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private sessions: Session[];
+  private session: Session;
+  private attachments: Attachment[] = [];
+  private request: { abort: AbortController; turn: Turn } | undefined;
+  private lastEditor: vscode.TextEditor | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pendingDelta = '';
+  private deltaTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly services: Services) {
+    this.sessions = services.context.workspaceState.get<Session[]>(SESSIONS_KEY, []).filter((s) => s && Array.isArray(s.turns));
+    this.session = this.sessions[0] ?? this.fresh();
+    this.lastEditor = vscode.window.activeTextEditor;
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e && e.document.uri.scheme !== 'output') this.lastEditor = e;
+      }),
+      services.onDidChangeSettings(() => this.postState()),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const root = this.services.context.extensionUri;
+    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')] };
+    view.webview.html = this.html(view.webview);
+    view.webview.onDidReceiveMessage((m) => void this.receive(m), undefined, this.disposables);
+    view.onDidDispose(() => (this.view = undefined), undefined, this.disposables);
+  }
+
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand('kestrel.chat.focus');
+    this.post({ type: 'focus' });
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'dist', 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'chat.css'));
+    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0"><link rel="stylesheet" href="${style}"><title>Kestrel Chat</title></head>
+<body>
+<header><button id="model" title="Change the chat model"></button><span id="usage"></span><span class="spacer"></span>
+<button id="history" title="Past chats" aria-label="Past chats">History</button><button id="new-chat" title="New chat" aria-label="New chat">New</button></header>
+<div id="sessions" hidden></div>
+<main id="log" role="log" aria-label="Conversation"></main>
+<footer><div id="chips"></div><div class="composer">
+<textarea id="input" rows="2" placeholder="Ask about your code (Enter to send, Shift+Enter for a new line)" aria-label="Message"></textarea>
+<button id="attach" title="Attach the current file or selection" aria-label="Attach the current file">+</button><button id="send">Send</button></div></footer>
+<script nonce="${nonce}" src="${script}"></script>
+</body></html>`;
+  }
+
+  private fresh(): Session {
+    const now = Date.now();
+    return { id: randomBytes(6).toString('hex'), title: 'New chat', createdAt: now, updatedAt: now, turns: [], usage: { promptTokens: 0, completionTokens: 0 } };
+  }
+
+  newSession(): void {
+    this.stop();
+    this.session = this.fresh();
+    this.attachments = [];
+    this.postState();
+  }
+
+  attach(a: ChatSendArgs['attachment'] & object): void {
+    const uri = vscode.Uri.parse(a.uri);
+    if (this.services.isExcluded(uri)) {
+      void vscode.window.showWarningMessage(`Kestrel: ${vscode.workspace.asRelativePath(uri)} is excluded (kestrel.exclude or .kestrelignore), so it was not attached.`);
+      return;
+    }
+    const name = uri.path.replace(/^.*\//, '') || 'untitled';
+    const label = a.startLine === a.endLine ? `${name}:${a.startLine + 1}` : `${name}:${a.startLine + 1}-${a.endLine + 1}`;
+    const text = a.text.length > MAX_ATTACHMENT_CHARS ? `${a.text.slice(0, MAX_ATTACHMENT_CHARS)}\n… (cut)` : a.text;
+    this.attachments = [...this.attachments.filter((x) => x.label !== label), { id: randomBytes(4).toString('hex'), uri: a.uri, label, languageId: a.languageId, startLine: a.startLine, endLine: a.endLine, text }];
+    this.postState();
+  }
+
+  /** The selection, or with `selectionOnly` false and nothing selected, the whole file. */
+  attachSelection(editor: vscode.TextEditor, selectionOnly: boolean): void {
+    const document = editor.document;
+    const selection = editor.selection;
+    if (selection.isEmpty && selectionOnly) return;
+    const range = selection.isEmpty ? new vscode.Range(0, 0, document.lineCount, 0) : selection;
+    this.attach({ uri: document.uri.toString(), languageId: document.languageId, startLine: range.start.line, endLine: Math.min(range.end.line, document.lineCount - 1), text: document.getText(range) });
+  }
+
+  async receive(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.services.log.warn(`Chat page sent an invalid message; ignored: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    await this.handle(message);
+  }
+
+  private async handle(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return this.postState();
+      case 'send':
+        return this.send(m.text);
+      case 'stop':
+        return this.stop();
+      case 'retry':
+        return this.retry();
+      case 'newChat':
+        return this.newSession();
+      case 'listSessions':
+        return this.postSessions();
+      case 'openSession': {
+        const found = this.sessions.find((s) => s.id === m.id);
+        if (found) {
+          this.stop();
+          this.session = found;
+          this.postState();
+        }
+        return;
+      }
+      case 'deleteSession':
+        this.sessions = this.sessions.filter((s) => s.id !== m.id);
+        if (this.session.id === m.id) this.session = this.fresh();
+        await this.save();
+        this.postSessions();
+        return this.postState();
+      case 'removeAttachment':
+        this.attachments = this.attachments.filter((a) => a.id !== m.id);
+        return this.postState();
+      case 'attachFile':
+        if (this.lastEditor) this.attachSelection(this.lastEditor, false);
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.code);
+        void vscode.window.setStatusBarMessage('Kestrel: code copied.', 2000);
+        return;
+      case 'insert':
+        return this.insert(m.code);
+      case 'apply':
+        return this.apply(m.code);
+      case 'newFile': {
+        const document = await vscode.workspace.openTextDocument({ content: m.code, language: m.language || undefined });
+        await vscode.window.showTextDocument(document);
+        return;
+      }
+      case 'openLink':
+        // openExternal shows VS Code's own confirmation for untrusted domains.
+        if (safeLink(m.href)) await vscode.env.openExternal(vscode.Uri.parse(m.href));
+        return;
+      case 'pickModel':
+        await vscode.commands.executeCommand('kestrel.selectModel', 'chat');
+        return this.postState();
+      case 'errorAction': {
+        const command = { setApiKey: 'kestrel.setApiKey', selectModel: 'kestrel.selectModel', showLog: 'kestrel.showLog' }[m.action];
+        await vscode.commands.executeCommand(command, m.action === 'selectModel' ? 'chat' : undefined);
+        return;
+      }
+    }
+  }
+
+  async send(text: string): Promise<void> {
+    if (this.request) this.stop();
+    const question: Turn = {
+      id: randomBytes(4).toString('hex'),
+      role: 'user',
+      content: text,
+      context: this.attachments.length ? this.attachments.map((a) => `${a.label} (${a.languageId}):\n\`\`\`${a.languageId}\n${a.text}\n\`\`\``).join('\n\n') : undefined,
+      attachmentLabels: this.attachments.map((a) => a.label),
+    };
+    this.attachments = [];
+    if (!this.session.turns.length) this.session.title = titleFor(text);
+    this.session.turns.push(question);
+    await this.answer();
+  }
+
+  private async retry(): Promise<void> {
+    const turns = this.session.turns;
+    if (turns.at(-1)?.role === 'assistant' && turns.at(-1)?.error) turns.pop();
+    if (turns.at(-1)?.role === 'user') await this.answer();
+  }
+
+  private async answer(): Promise<void> {
+    const answer: Turn = { id: randomBytes(4).toString('hex'), role: 'assistant', content: '' };
+    const messages = messagesWithinBudget(this.session.turns, BUDGET_CHARS);
+    this.session.turns.push(answer);
+    this.session.updatedAt = Date.now();
+    const abort = new AbortController();
+    this.request = { abort, turn: answer };
+    this.postState(answer.id);
+    try {
+      const handle = await this.services.clientFor('chat', { interactive: true });
+      if (!handle) throw new KestrelError('auth', 'Kestrel needs an API key for this provider. Nothing was sent.');
+      const stream = handle.client.stream({ model: handle.model, messages, maxTokens: 4096, temperature: 0.3 }, { signal: abort.signal });
+      for await (const delta of stream) {
+        answer.content += delta;
+        this.queueDelta(answer.id, delta);
+      }
+      const result = await stream.result;
+      answer.usage = result.usage ? { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens, costUsd: result.usage.costUsd } : undefined;
+      this.session.usage = addUsage(this.session.usage, answer.usage);
+    } catch (error) {
+      const e = error instanceof KestrelError ? error : undefined;
+      if (e?.kind === 'aborted') {
+        answer.error = { message: 'Stopped.' };
+      } else {
+        // The part that arrived stays, marked: nothing is lost.
+        answer.error = { message: e?.userMessage ?? `Kestrel hit an unexpected error: ${String(error)}`, action: e?.kind === 'auth' ? 'setApiKey' : e?.kind === 'model-not-found' ? 'selectModel' : 'showLog' };
+        this.services.log.error(`[chat] ${e?.kind ?? 'unexpected'}: ${answer.error.message}`);
+      }
+    } finally {
+      this.flushDelta();
+      if (this.request?.turn === answer) this.request = undefined;
+      this.session.updatedAt = Date.now();
+      await this.save();
+      this.postState();
+    }
+  }
+
+  private stop(): void {
+    this.request?.abort.abort();
+    this.request = undefined;
+  }
+
+  private queueDelta(turnId: string, text: string): void {
+    this.pendingDelta += text;
+    this.deltaTimer ??= setTimeout(() => {
+      this.deltaTimer = undefined;
+      this.post({ type: 'delta', turnId, text: this.pendingDelta });
+      this.pendingDelta = '';
+    }, DELTA_BATCH_MS);
+  }
+
+  private flushDelta(): void {
+    clearTimeout(this.deltaTimer);
+    this.deltaTimer = undefined;
+    this.pendingDelta = '';
+  }
+
+  private async insert(code: string): Promise<void> {
+    const editor = this.lastEditor && !this.lastEditor.document.isClosed ? await vscode.window.showTextDocument(this.lastEditor.document, this.lastEditor.viewColumn) : undefined;
+    if (!editor) return void vscode.window.showInformationMessage('Kestrel: open a file to insert the code into.');
+    await editor.edit((b) => b.replace(editor.selection, code));
+  }
+
+  private async apply(code: string): Promise<void> {
+    const editor = this.lastEditor;
+    if (!editor || editor.document.isClosed) return void vscode.window.showInformationMessage('Kestrel: select the code to replace in an editor first.');
+    const s = editor.selection;
+    await vscode.commands.executeCommand('kestrel.proposeReplacement', { uri: editor.document.uri.toString(), range: [s.start.line, s.start.character, s.end.line, s.end.character], code });
+  }
+
+  private async save(): Promise<void> {
+    const others = this.sessions.filter((s) => s.id !== this.session.id);
+    this.sessions = boundSessions(this.session.turns.length ? [this.session, ...others] : others);
+    await this.services.context.workspaceState.update(SESSIONS_KEY, this.sessions);
+  }
+
+  private views(streamingId?: string): TurnView[] {
+    return this.session.turns.map((t) => ({
+      id: t.id,
+      role: t.role,
+      content: t.content,
+      attachments: t.attachmentLabels?.map((label) => ({ label })),
+      error: t.error,
+      usage: t.usage,
+      streaming: t.id === streamingId,
+    }));
+  }
+
+  private postState(streamingId = this.request?.turn.id): void {
+    // The state carries every delta so far: a queued one would arrive twice.
+    this.flushDelta();
+    const settings = this.services.settings();
+    this.post({
+      type: 'state',
+      sessionId: this.session.id,
+      turns: this.views(streamingId),
+      attachments: this.attachments.map((a) => ({ id: a.id, label: a.label })),
+      model: settings.chatModel || settings.model || '(provider default)',
+      usage: this.session.usage,
+      busy: this.request !== undefined,
+    });
+  }
+
+  private postSessions(): void {
+    this.post({ type: 'sessions', sessions: this.sessions.map((s) => ({ id: s.id, title: s.title, updatedAt: s.updatedAt })) });
+  }
+
+  private post(message: HostMessage): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string }[]; attachments: string[]; sessions: number; busy: boolean; sent?: string } {
+    return {
+      sessionId: this.session.id,
+      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message })),
+      attachments: this.attachments.map((a) => a.label),
+      sessions: this.sessions.length,
+      busy: this.request !== undefined,
+    };
+  }
+
+  dispose(): void {
+    this.stop();
+    clearTimeout(this.deltaTimer);
+    for (const d of this.disposables) d.dispose();
+  }
 }

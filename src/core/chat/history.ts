@@ -1,0 +1,87 @@
+// Chat sessions: what is kept across reloads (bounded), and what is sent to the model (trimmed to
+// the budget, oldest turns first, always keeping the system prompt and the newest question with
+// its attached code).
+import type { ChatMessage } from '../client/types';
+import type { UsageFigures } from './protocol';
+
+export interface Turn {
+  id: string;
+  role: 'user' | 'assistant';
+  /** What the user typed, or the answer. */
+  content: string;
+  /** The code attached to a question, as sent to the model. */
+  context?: string;
+  attachmentLabels?: string[];
+  error?: { message: string; action?: 'setApiKey' | 'selectModel' | 'showLog' };
+  usage?: UsageFigures;
+}
+
+export interface Session {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  turns: Turn[];
+  usage: UsageFigures;
+}
+
+export const LIMITS = { sessions: 50, sessionChars: 200_000 };
+
+export const SYSTEM_PROMPT =
+  'You are Kestrel, a concise coding assistant inside VS Code. Answer in markdown. Put code in fenced blocks with the language name. ' +
+  'When code is attached, it is the code the user is asking about.';
+
+/** The user turn as the model sees it: the question, then the attached code. */
+export function userContent(turn: Turn): string {
+  return turn.context ? `${turn.content}\n\n${turn.context}` : turn.content;
+}
+
+/**
+ * The messages for the model within `budgetChars`: the system prompt, then as many of the latest
+ * turns as fit (whole question/answer pairs, oldest dropped first); the last question is always
+ * kept. Failed answers are left out.
+ */
+export function messagesWithinBudget(turns: Turn[], budgetChars: number, system = SYSTEM_PROMPT): ChatMessage[] {
+  const usable = turns.filter((t) => !(t.role === 'assistant' && (t.error || !t.content)));
+  const last = usable.length - 1;
+  const picked: ChatMessage[] = [];
+  let used = system.length;
+  for (let i = last; i >= 0; i--) {
+    const t = usable[i];
+    const content = t.role === 'user' ? userContent(t) : t.content;
+    if (i !== last && used + content.length > budgetChars) break;
+    used += content.length;
+    picked.unshift({ role: t.role, content });
+  }
+  // A conversation starts with a question.
+  while (picked.length > 1 && picked[0].role === 'assistant') picked.shift();
+  return [{ role: 'system', content: system }, ...picked];
+}
+
+export function sessionChars(session: Session): number {
+  return session.turns.reduce((n, t) => n + t.content.length + (t.context?.length ?? 0), 0);
+}
+
+/** Keeps storage bounded: the newest sessions, each cut to its newest turns within the size limit. */
+export function boundSessions(sessions: Session[]): Session[] {
+  return [...sessions]
+    .sort((a, b) => b.updatedAt - a.updatedAt)
+    .slice(0, LIMITS.sessions)
+    .map((s) => {
+      if (sessionChars(s) <= LIMITS.sessionChars) return s;
+      const turns = [...s.turns];
+      while (turns.length > 2 && sessionChars({ ...s, turns }) > LIMITS.sessionChars) turns.shift();
+      return { ...s, turns };
+    });
+}
+
+export function titleFor(text: string): string {
+  const line = text.trim().split('\n')[0];
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
+}
+
+export function addUsage(a: UsageFigures, b: UsageFigures | undefined): UsageFigures {
+  if (!b) return a;
+  const cost = a.costUsd !== undefined || b.costUsd !== undefined ? (a.costUsd ?? 0) + (b.costUsd ?? 0) : undefined;
+  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, ...(cost !== undefined ? { costUsd: cost } : {}) };
+}

@@ -1,0 +1,256 @@
+// The chat page. It renders what the host sends and posts typed messages back (protocol.ts); it
+// holds no secrets and makes no requests of its own. Enter sends, Shift+Enter adds a line, Esc stops.
+import type { HostMessage, TurnView, WebviewMessage } from '../core/chat/protocol';
+import { createMarkdown, StreamingMarkdown } from './render';
+
+declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void; setState(state: unknown): void; getState(): unknown };
+
+const vscode = acquireVsCodeApi();
+const post = (message: WebviewMessage) => vscode.postMessage(message);
+const markdown = createMarkdown(window);
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
+
+const log = $<HTMLDivElement>('#log');
+const input = $<HTMLTextAreaElement>('#input');
+const sendButton = $<HTMLButtonElement>('#send');
+const chips = $<HTMLDivElement>('#chips');
+const modelButton = $<HTMLButtonElement>('#model');
+const usageLabel = $<HTMLSpanElement>('#usage');
+const sessionsPanel = $<HTMLDivElement>('#sessions');
+
+let busy = false;
+const streaming = new Map<string, StreamingMarkdown>();
+let pendingFrame = false;
+
+function decorate(root: HTMLElement): void {
+  for (const pre of Array.from(root.querySelectorAll('pre'))) {
+    if (pre.parentElement?.classList.contains('code-block')) continue;
+    const code = pre.querySelector('code');
+    const language = /language-([\w#+.-]+)/.exec(code?.className ?? '')?.[1] ?? '';
+    const wrapper = document.createElement('div');
+    wrapper.className = 'code-block';
+    const bar = document.createElement('div');
+    bar.className = 'code-actions';
+    const label = document.createElement('span');
+    label.className = 'code-language';
+    label.textContent = language;
+    bar.append(label);
+    const actions: [string, string, (text: string) => WebviewMessage][] = [
+      ['Copy', 'Copy the code', (text) => ({ type: 'copy', code: text })],
+      ['Insert', 'Insert at the cursor', (text) => ({ type: 'insert', code: text })],
+      ['Apply', 'Apply to the selection (shows a diff first)', (text) => ({ type: 'apply', code: text })],
+      ['New File', 'Open in a new file', (text) => ({ type: 'newFile', code: text, language })],
+    ];
+    for (const [name, title, message] of actions) {
+      const button = document.createElement('button');
+      button.textContent = name;
+      button.title = title;
+      button.className = `code-action code-action-${name.toLowerCase().replace(' ', '-')}`;
+      button.addEventListener('click', () => post(message((code?.textContent ?? '').replace(/\n$/, ''))));
+      bar.append(button);
+    }
+    pre.replaceWith(wrapper);
+    wrapper.append(bar, pre);
+  }
+}
+
+function turnElement(turn: TurnView): HTMLElement {
+  const el = document.createElement('div');
+  el.className = `turn turn-${turn.role}`;
+  el.dataset.turnId = turn.id;
+  const who = document.createElement('div');
+  who.className = 'who';
+  who.textContent = turn.role === 'user' ? 'You' : 'Kestrel';
+  el.append(who);
+  if (turn.attachments?.length) {
+    const list = document.createElement('div');
+    list.className = 'turn-attachments';
+    for (const a of turn.attachments) {
+      const chip = document.createElement('span');
+      chip.className = 'chip';
+      chip.textContent = a.label;
+      list.append(chip);
+    }
+    el.append(list);
+  }
+  const body = document.createElement('div');
+  body.className = 'body';
+  el.append(body);
+  if (turn.role === 'user') {
+    body.textContent = turn.content;
+  } else {
+    const view = new StreamingMarkdown(body, markdown, decorate);
+    view.append(turn.content);
+    if (turn.streaming) {
+      body.setAttribute('aria-live', 'polite');
+      body.setAttribute('aria-busy', 'true');
+      view.flush();
+      streaming.set(turn.id, view);
+    } else {
+      view.finish();
+    }
+  }
+  if (turn.error) {
+    const error = document.createElement('div');
+    error.className = 'error';
+    error.setAttribute('role', 'alert');
+    error.textContent = turn.error.message;
+    const action = turn.error.action;
+    if (action) {
+      const button = document.createElement('button');
+      button.textContent = action === 'setApiKey' ? 'Set API Key' : action === 'selectModel' ? 'Select Model' : 'Show Log';
+      button.addEventListener('click', () => post({ type: 'errorAction', action }));
+      error.append(' ', button);
+    }
+    const retry = document.createElement('button');
+    retry.textContent = 'Retry';
+    retry.className = 'retry';
+    retry.addEventListener('click', () => post({ type: 'retry' }));
+    error.append(' ', retry);
+    el.append(error);
+  }
+  if (turn.usage) {
+    const usage = document.createElement('div');
+    usage.className = 'turn-usage';
+    usage.textContent = usageText(turn.usage);
+    el.append(usage);
+  }
+  return el;
+}
+
+function usageText(u: { promptTokens: number; completionTokens: number; costUsd?: number }): string {
+  return `${u.promptTokens.toLocaleString()} in · ${u.completionTokens.toLocaleString()} out${u.costUsd !== undefined ? ` · $${u.costUsd.toFixed(4)}` : ''}`;
+}
+
+function render(state: Extract<HostMessage, { type: 'state' }>): void {
+  streaming.clear();
+  log.replaceChildren(...state.turns.map(turnElement));
+  if (!state.turns.length) {
+    const empty = document.createElement('div');
+    empty.className = 'empty';
+    empty.textContent = 'Ask about your code. Select code in the editor and run "Kestrel: Ask About Selection" to attach it.';
+    log.append(empty);
+  }
+  chips.replaceChildren(
+    ...state.attachments.map((a) => {
+      const chip = document.createElement('span');
+      chip.className = 'chip';
+      chip.textContent = a.label;
+      chip.title = 'Attached to your next question';
+      const remove = document.createElement('button');
+      remove.className = 'chip-remove';
+      remove.textContent = '×';
+      remove.setAttribute('aria-label', `Remove ${a.label}`);
+      remove.addEventListener('click', () => post({ type: 'removeAttachment', id: a.id }));
+      chip.append(remove);
+      return chip;
+    }),
+  );
+  modelButton.textContent = state.model || 'Choose a model';
+  usageLabel.textContent = state.usage.promptTokens || state.usage.completionTokens ? `Session: ${usageText(state.usage)}` : '';
+  setBusy(state.busy);
+  log.scrollTop = log.scrollHeight;
+}
+
+function setBusy(value: boolean): void {
+  busy = value;
+  sendButton.textContent = busy ? 'Stop' : 'Send';
+  sendButton.setAttribute('aria-label', busy ? 'Stop the answer' : 'Send');
+  sendButton.classList.toggle('stop', busy);
+}
+
+function scheduleFlush(): void {
+  if (pendingFrame) return;
+  pendingFrame = true;
+  requestAnimationFrame(() => {
+    pendingFrame = false;
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    for (const view of streaming.values()) view.flush();
+    if (atBottom) log.scrollTop = log.scrollHeight;
+  });
+}
+
+function send(): void {
+  if (busy) return post({ type: 'stop' });
+  const text = input.value;
+  if (!text.trim()) return;
+  input.value = '';
+  post({ type: 'send', text });
+}
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  switch (message?.type) {
+    case 'state':
+      render(message);
+      break;
+    case 'delta': {
+      const view = streaming.get(message.turnId);
+      if (view) {
+        view.append(message.text);
+        scheduleFlush();
+      }
+      break;
+    }
+    case 'sessions': {
+      sessionsPanel.replaceChildren(
+        ...message.sessions.map((s) => {
+          const row = document.createElement('div');
+          row.className = 'session';
+          const open = document.createElement('button');
+          open.className = 'session-open';
+          open.textContent = s.title;
+          open.title = new Date(s.updatedAt).toLocaleString();
+          open.addEventListener('click', () => {
+            sessionsPanel.hidden = true;
+            post({ type: 'openSession', id: s.id });
+          });
+          const remove = document.createElement('button');
+          remove.className = 'session-delete';
+          remove.textContent = 'Delete';
+          remove.setAttribute('aria-label', `Delete ${s.title}`);
+          remove.addEventListener('click', () => post({ type: 'deleteSession', id: s.id }));
+          row.append(open, remove);
+          return row;
+        }),
+      );
+      if (!message.sessions.length) sessionsPanel.textContent = 'No past chats yet.';
+      break;
+    }
+    case 'focus':
+      input.focus();
+      break;
+  }
+});
+
+// Links open only through the host, which asks VS Code (and so the user) first.
+log.addEventListener('click', (event) => {
+  const link = (event.target as HTMLElement).closest('a');
+  if (!link) return;
+  event.preventDefault();
+  const href = link.getAttribute('href');
+  if (href) post({ type: 'openLink', href });
+});
+
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    send();
+  }
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && busy) {
+    event.preventDefault();
+    post({ type: 'stop' });
+  }
+});
+sendButton.addEventListener('click', send);
+modelButton.addEventListener('click', () => post({ type: 'pickModel' }));
+$<HTMLButtonElement>('#attach').addEventListener('click', () => post({ type: 'attachFile' }));
+$<HTMLButtonElement>('#new-chat').addEventListener('click', () => post({ type: 'newChat' }));
+$<HTMLButtonElement>('#history').addEventListener('click', () => {
+  sessionsPanel.hidden = !sessionsPanel.hidden;
+  if (!sessionsPanel.hidden) post({ type: 'listSessions' });
+});
+
+post({ type: 'ready' });
