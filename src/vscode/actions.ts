@@ -79,7 +79,9 @@ export function registerActions(services: Services): vscode.Disposable[] {
     }
     let range: vscode.Range | undefined;
     if (!editor.selection.isEmpty) {
-      range = editor.selection;
+      const s = editor.selection;
+      // A selection that ends at the start of a line does not include that line.
+      range = s.end.character === 0 && s.end.line > s.start.line ? new vscode.Range(s.start, new vscode.Position(s.end.line - 1, 0)) : s;
     } else {
       range = await enclosingSymbol(document, editor.selection.active);
       if (!range) {
@@ -157,7 +159,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
   }
 
   /** Opens the diff for a change to `range` of `document`; the caller fills in the proposed code. */
-  async function openProposal(document: vscode.TextDocument, range: vscode.Range, label: string): Promise<Proposal> {
+  async function openProposal(document: vscode.TextDocument, range: vscode.Range, label: string, code = ''): Promise<Proposal> {
     current?.abort.abort();
     const proposal: Proposal = {
       id: String(++counter),
@@ -168,9 +170,9 @@ export function registerActions(services: Services): vscode.Disposable[] {
       originalFull: document.getText(),
       start: document.offsetAt(range.start),
       end: document.offsetAt(range.end),
-      proposedCode: '',
+      proposedCode: code,
       baseIndent: /^[ \t]*/.exec(document.lineAt(range.start.line).text)?.[0] ?? '',
-      done: false,
+      done: code !== '',
       abort: new AbortController(),
     };
     docs.proposals.set(proposal.id, proposal);
@@ -195,10 +197,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     let range = new vscode.Range(args.range[0], args.range[1], args.range[2], args.range[3]);
     // Whole lines, so the code keeps the original indentation (an empty selection: the cursor line).
     range = new vscode.Range(range.start.line, 0, range.end.line, document.lineAt(range.end.line).text.length);
-    const proposal = await openProposal(document, range, 'from the chat');
-    proposal.proposedCode = args.code;
-    proposal.done = true;
-    docs.refresh(proposal);
+    const proposal = await openProposal(document, range, 'from the chat', args.code);
     offerDecision(proposal, vscode.workspace.asRelativePath(document.uri));
   }
 

@@ -139,7 +139,9 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     const document = editor.document;
     const selection = editor.selection;
     if (selection.isEmpty && selectionOnly) return;
-    const range = selection.isEmpty ? new vscode.Range(0, 0, document.lineCount, 0) : selection;
+    let range: vscode.Range = selection.isEmpty ? new vscode.Range(0, 0, document.lineCount, 0) : selection;
+    // A selection that ends at the start of a line does not include that line.
+    if (!selection.isEmpty && range.end.character === 0 && range.end.line > range.start.line) range = new vscode.Range(range.start, document.lineAt(range.end.line - 1).range.end);
     this.attach({ uri: document.uri.toString(), languageId: document.languageId, startLine: range.start.line, endLine: Math.min(range.end.line, document.lineCount - 1), text: document.getText(range) });
   }
 
