@@ -72,6 +72,8 @@ export async function run(): Promise<string> {
     const client = createChatClient(options);
     try {
       await client.warm();
+      // The request follows after the debounce, by which time the warmed connection is idle in the pool.
+      await new Promise((r) => setTimeout(r, 100));
       return await timeOne(client);
     } finally {
       await client.dispose();

@@ -40,6 +40,8 @@ export interface LoggedRequest {
   /** The client closed the connection before the answer ended. */
   aborted: boolean;
   completed: boolean;
+  /** When the answer's last byte was written (ms since the epoch). */
+  finishedAt?: number;
 }
 
 export interface Latency {
@@ -144,7 +146,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     res.on('close', () => {
       if (!res.writableFinished) logged.aborted = true;
     });
-    res.on('finish', () => (logged.completed = true));
+    res.on('finish', () => {
+      logged.completed = true;
+      logged.finishedAt = Date.now();
+    });
 
     if (req.method === 'HEAD') return void res.writeHead(200, { 'content-length': '0' }).end();
     if (options.requireKey !== undefined && req.headers.authorization !== `Bearer ${options.requireKey}`) {
