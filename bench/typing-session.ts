@@ -49,6 +49,7 @@ interface SessionResult {
   requests: number;
   aborted: number;
   promptTokens: number;
+  completionTokens: number;
   shown: number;
   cacheHits: number;
   typingThrough: number;
@@ -84,12 +85,35 @@ async function session(server: FakeServer, keys: Keystroke[], settings: EngineSe
     requests: server.requests.filter((r) => r.path.endsWith('/chat/completions')).length,
     aborted: server.requests.filter((r) => r.aborted).length,
     promptTokens: Math.round(engine.counters.promptChars / 4),
+    completionTokens: Math.round(engine.counters.completionChars / 4),
     shown: engine.counters.shown,
     cacheHits: engine.counters.cacheHits,
     typingThrough: engine.counters.typingThroughHits,
     latencies,
   };
 }
+
+/** 40 keys of BURST_LINE with gaps from `minGap` to `maxGap` ms, after a 1.5 s pause. */
+function burst(minGap: number, maxGap: number, seed: number): Keystroke[] {
+  const keys: Keystroke[] = [];
+  for (let i = 1; i <= 40; i++) keys.push({ line: 0, text: BURST_LINE.slice(0, i), gap: i === 1 ? 1500 : minGap + ((i * 37 + seed * 11) % (maxGap - minGap + 1)) });
+  return keys;
+}
+
+/** One key after a pause, then waiting: Enter at the end of a line, an opening bracket. */
+function singleKeys(count: number): Keystroke[] {
+  return Array.from({ length: count }, (_, i) => ({ line: 0, text: BURST_LINE.slice(0, 6 + i * 5), gap: 1500 }));
+}
+
+interface Rule {
+  label: string;
+  settings: Partial<EngineSettings>;
+}
+
+const RULES: Rule[] = [
+  ...[0, 50, 100, 150, 200, 300].map((ms) => ({ label: `fixed ${ms}`, settings: { debounceMs: ms, adaptiveDebounce: false } })),
+  ...[100, 150, 200].map((ms) => ({ label: `adaptive, base ${ms}`, settings: { debounceMs: ms, adaptiveDebounce: true } })),
+];
 
 export async function run(): Promise<string> {
   // The fake model knows the script: it suggests the rest of the line being typed.
@@ -109,25 +133,32 @@ export async function run(): Promise<string> {
   const base: EngineSettings = { debounceMs: 150, maxTokens: 128, multiline: 'never' };
   const withAll = await session(server, keys, base);
   const without = await session(server, keys, { ...base, cache: false, typingThrough: false });
-  const row = (label: string, r: SessionResult) => [label, String(r.keys), String(r.requests), String(r.aborted), String(r.promptTokens), String(r.shown), String(r.cacheHits), String(r.typingThrough), percentile(r.latencies, 50).toFixed(0)];
-  const sessionTable = table(['session', 'keystrokes', 'requests', 'aborted', 'prompt tokens sent (≈ chars/4)', 'suggestions shown', 'cache hits', 'typing-through hits', 'p50 ms keystroke → suggestion from the network'], [row('Kestrel (cache + typing-through)', withAll), row('cache and reuse off', without)]);
+  const row = (label: string, r: SessionResult) => [label, String(r.keys), String(r.requests), String(r.aborted), String(r.promptTokens), String(r.completionTokens), String(r.shown), String(r.cacheHits), String(r.typingThrough), percentile(r.latencies, 50).toFixed(0)];
+  const sessionTable = table(
+    ['session', 'keystrokes', 'requests', 'aborted', 'prompt tokens sent (≈ chars/4)', 'completion tokens read', 'suggestions shown', 'cache hits', 'typing-through hits', 'p50 ms keystroke → suggestion from the network'],
+    [row('Kestrel (cache + typing-through)', withAll), row('cache and reuse off', without)],
+  );
 
-  // 40 fast keystrokes (60–100 ms apart), then a pause: requests per burst and time to the ghost text.
-  const burst: Keystroke[] = [];
-  for (let i = 1; i <= 40; i++) burst.push({ line: 0, text: BURST_LINE.slice(0, i), gap: 60 + ((i * 37) % 40) });
+  // Per debounce rule: bursts of 40 keys, fast (60–100 ms apart) and slower (130–200 ms), and single
+  // keys after a pause. Cache and reuse off, so every row asks the server.
   const rows: string[][] = [];
-  for (const debounceMs of [0, 50, 100, 150, 200, 300]) {
-    const r = await session(server, burst, { ...base, debounceMs, cache: false, typingThrough: false });
-    rows.push([String(debounceMs), String(r.requests), String(r.aborted), percentile(r.latencies, 50).toFixed(0)]);
+  for (const rule of RULES) {
+    const settings = { ...base, ...rule.settings, cache: false, typingThrough: false };
+    const fast = [await session(server, burst(60, 100, 1), settings), await session(server, burst(60, 100, 2), settings)];
+    const slow = [await session(server, burst(130, 200, 1), settings), await session(server, burst(130, 200, 2), settings)];
+    const single = await session(server, singleKeys(4), settings);
+    const perBurst = (runs: SessionResult[]) => (runs.reduce((n, r) => n + r.requests, 0) / runs.length).toFixed(1);
+    const lastKey = (runs: SessionResult[]) => percentile(runs.flatMap((r) => r.latencies), 50).toFixed(0);
+    rows.push([rule.label, perBurst(fast), lastKey(fast), perBurst(slow), lastKey(slow), percentile(single.latencies, 50).toFixed(0)]);
   }
   await server.close();
-  const burstTable = table(['debounce ms', 'requests per 40 fast keys', 'aborted', 'last key → suggestion ms'], rows);
+  const burstTable = table(['debounce rule (ms)', 'requests per 40 fast keys', 'last fast key → suggestion ms', 'requests per 40 slower keys', 'last slower key → suggestion ms', 'one key after a pause → suggestion ms'], rows);
   return [
-    `Scripted session: ${keys.length} keystrokes at human speed with pauses; fake server: first token 600 ms, 60 tokens/s.`,
+    `Scripted session: ${keys.length} keystrokes at human speed with pauses; fake server: first token 600 ms, 60 tokens/s; debounce adaptive with base 150 ms.`,
     '',
     sessionTable,
     '',
-    'Forty fast keystrokes (60–100 ms apart), then a pause; one row per debounce value (cache and reuse off, so every row asks the server):',
+    'Bursts of 40 keys after a pause, fast (60–100 ms apart) and slower (130–200 ms apart), two of each, and single keys after a pause; cache and reuse off, so every row asks the server. The server alone takes about 600 ms plus the streamed line.',
     '',
     burstTable,
   ].join('\n');

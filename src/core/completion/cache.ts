@@ -66,11 +66,11 @@ export class TypingThrough {
       const typed = linePrefix.slice(s.linePrefix.length);
       const text = s.suggestion.text;
       if (!typed || !text.startsWith(typed) || text.length === typed.length) continue;
-      // What the suggestion replaced must still follow the cursor.
-      const replaced = s.lineSuffix.slice(0, s.suggestion.replaceEnd);
-      if (!lineSuffix.startsWith(replaced) && s.suggestion.replaceEnd > 0) continue;
-      if (s.suggestion.replaceEnd === 0 && lineSuffix !== s.lineSuffix) continue;
-      return { text: text.slice(typed.length), replaceEnd: s.suggestion.replaceEnd, source: 'typing-through' };
+      // What the suggestion replaced (closers after the cursor) must still follow the cursor, which
+      // has moved right by what was typed; with nothing replaced, the rest of the line is unchanged.
+      const replaceLength = s.suggestion.replaceEnd - s.linePrefix.length;
+      if (replaceLength > 0 ? !lineSuffix.startsWith(s.lineSuffix.slice(0, replaceLength)) : lineSuffix !== s.lineSuffix) continue;
+      return { text: text.slice(typed.length), replaceEnd: linePrefix.length + Math.max(0, replaceLength), source: 'typing-through' };
     }
     return undefined;
   }

@@ -3,12 +3,15 @@
 
 export type DebounceOutcome = 'ready' | 'superseded' | 'cancelled';
 
+/** The clock and timers the pipeline uses; tests inject fake ones so nothing sleeps. */
 export interface Timers {
+  now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
 export const realTimers: Timers = {
+  now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };

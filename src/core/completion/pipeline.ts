@@ -13,6 +13,7 @@ import { buildPrompt, CLOSE, continuationAfterPrefill } from './prompt';
 import { RecentEdits } from './recentEdits';
 import { selectSnippets, windowsOf, type SnippetSource } from './snippets';
 import { anyOf, blockEnd, columns, firstLine, marker, takeUntil } from './streamTransforms';
+import { DEFAULT_RHYTHM, TypingRhythm, type RhythmTuning } from './typingRhythm';
 import type { CompletionInput, Suggestion } from './types';
 
 export interface EngineClient {
@@ -32,7 +33,13 @@ export interface EngineSettings {
   /** Off switches for the bench's baseline. */
   cache?: boolean;
   typingThrough?: boolean;
+  /** false: wait exactly `debounceMs`; otherwise adapt it to the typing rhythm. */
+  adaptiveDebounce?: boolean;
+  rhythm?: RhythmTuning;
 }
+
+/** No request for this long: the keep-alive connection may have closed, warm it when typing starts. */
+export const WARM_AFTER_IDLE_MS = 10_000;
 
 export interface EngineCounters {
   calls: number;
@@ -44,6 +51,11 @@ export interface EngineCounters {
   skipped: number;
   errors: number;
   promptChars: number;
+  /** Characters of model output read before the stream was stopped (≈ 4 a token). */
+  completionChars: number;
+  warmups: number;
+  /** The debounce the latest call waited (adaptive), for the benches. */
+  lastDebounceMs: number;
 }
 
 export interface EngineEvents {
@@ -53,12 +65,15 @@ export interface EngineEvents {
 }
 
 export class InlineEngine {
-  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, shown: 0, skipped: 0, errors: 0, promptChars: 0 };
+  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, shown: 0, skipped: 0, errors: 0, promptChars: 0, completionChars: 0, warmups: 0, lastDebounceMs: 0 };
   readonly recentEdits = new RecentEdits();
-  private readonly cache = new LruCache<Suggestion>(100);
+  /** Keyed by the text around the cursor: the text and how many characters after the cursor it replaces. */
+  private readonly cache = new LruCache<{ text: string; replaceLength: number }>(100);
   private readonly typingThrough = new TypingThrough();
   private readonly debouncers = new Map<string, Debouncer>();
+  private readonly rhythms = new Map<string, TypingRhythm>();
   private readonly inFlight = new Map<string, AbortController>();
+  private lastNetworkAt = -Infinity;
   /** Models that refused a prefill: asked without one from then on. */
   private readonly noPrefill = new Set<string>();
 
@@ -73,6 +88,10 @@ export class InlineEngine {
   async suggest(input: CompletionInput, signal: AbortSignal): Promise<Suggestion | undefined> {
     this.counters.calls++;
     const settings = this.settings();
+    // Every call is a keystroke (or an explicit ask): it sets the rhythm the debounce adapts to.
+    let rhythm = this.rhythms.get(input.document.uri);
+    if (!rhythm) this.rhythms.set(input.document.uri, (rhythm = new TypingRhythm(settings.rhythm ?? DEFAULT_RHYTHM)));
+    rhythm.keystroke(this.timers.now());
     if (prefilter(input)) {
       this.counters.skipped++;
       return undefined;
@@ -105,7 +124,7 @@ export class InlineEngine {
       const cached = this.cache.get(key);
       if (cached) {
         this.counters.cacheHits++;
-        return remember({ ...cached, source: 'cache' });
+        return remember({ text: cached.text, replaceEnd: cursor.character + cached.replaceLength, source: 'cache' });
       }
     }
 
@@ -116,16 +135,26 @@ export class InlineEngine {
     const onAbort = () => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      void connection.client.warm();
+      // Typing starts after an idle gap: open the connection during the debounce, so the TLS
+      // handshake is not on the critical path (the client skips a connection still in use).
+      const now = this.timers.now();
+      if (now - this.lastNetworkAt >= WARM_AFTER_IDLE_MS) {
+        this.counters.warmups++;
+        connection.client.warm().catch(() => undefined);
+        this.lastNetworkAt = now;
+      }
       const debouncer = this.debouncers.get(document.uri) ?? new Debouncer(this.timers);
       this.debouncers.set(document.uri, debouncer);
-      const outcome = await debouncer.wait(input.explicit ? 0 : settings.debounceMs, controller.signal);
+      const delay = input.explicit ? 0 : settings.adaptiveDebounce === false ? settings.debounceMs : rhythm.delay(settings.debounceMs);
+      this.counters.lastDebounceMs = delay;
+      const outcome = await debouncer.wait(delay, controller.signal);
       if (outcome !== 'ready') return undefined;
 
       const multiline = wantsMultiline(settings.multiline, linePrefix, lineSuffix);
       const indentUnit = detectIndentUnit(context.prefix.split('\n').slice(-60));
       const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), this.snippetSources(input), settings.snippetChars ?? 1500);
-      const bodyIndent = columns(linePrefix.trim() === '' ? context.indent : context.indent) + (linePrefix.trim() === '' ? 0 : columns(indentUnit));
+      // A block opened on the cursor line is indented one unit deeper than that line.
+      const bodyIndent = columns(context.indent) + (linePrefix.trim() === '' ? 0 : columns(indentUnit));
       const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
 
       let raw: string;
@@ -141,7 +170,7 @@ export class InlineEngine {
       const processed = postprocess(raw, { linePrefix, lineSuffix, suffix: context.suffix, indentUnit, eol: document.eol, multiline });
       if (!processed) return undefined;
       const suggestion: Suggestion = { text: processed.text, replaceEnd: cursor.character + processed.replaceLength, source: 'network' };
-      if (settings.cache !== false) this.cache.set(key, suggestion);
+      if (settings.cache !== false) this.cache.set(key, processed);
       return remember(suggestion);
     } catch (error) {
       if (error instanceof KestrelError && error.kind === 'aborted') return undefined;
@@ -163,6 +192,7 @@ export class InlineEngine {
   ): Promise<string> {
     const built = buildPrompt(context, { path: options.path, languageId: options.languageId, snippets: options.snippets, prefill: options.prefill, maxTokens: options.maxTokens, model: connection.model });
     this.counters.requests++;
+    this.lastNetworkAt = this.timers.now();
     this.counters.promptChars += built.request.messages.reduce((n, m) => n + m.content.length, 0);
     this.events.onRequest?.('start');
     const onAbort = () => this.counters.aborted++;
@@ -182,6 +212,8 @@ export class InlineEngine {
       await stream.result.catch((error: unknown) => {
         if (!(error instanceof KestrelError && error.kind === 'aborted' && !signal.aborted)) throw error;
       });
+      this.counters.completionChars += raw.length;
+      this.lastNetworkAt = this.timers.now();
       const shown = visible(raw);
       const cut = end(shown);
       return cut >= 0 ? shown.slice(0, cut) : shown;
@@ -205,6 +237,7 @@ export class InlineEngine {
     this.inFlight.delete(uri);
     this.debouncers.get(uri)?.dispose();
     this.debouncers.delete(uri);
+    this.rhythms.delete(uri);
     this.typingThrough.forget(uri);
     this.recentEdits.forget(uri);
   }

@@ -1,34 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { KestrelError } from '../../../src/core/client/errors';
-import { LruCache } from '../../../src/core/completion/cache';
-import { gatherContext } from '../../../src/core/completion/context';
-import { Debouncer } from '../../../src/core/completion/debounce';
-import { InlineEngine, wantsMultiline, type EngineSettings } from '../../../src/core/completion/pipeline';
-import { prefilter } from '../../../src/core/completion/prefilter';
-import { selectSnippets, windowsOf } from '../../../src/core/completion/snippets';
-import { documentOf, inputAt, scriptedClient, type ScriptedClient } from './support';
+import { createChatClient } from '../../../src/core/client/client';
+import { InlineEngine, WARM_AFTER_IDLE_MS, wantsMultiline, type EngineSettings } from '../../../src/core/completion/pipeline';
+import type { Suggestion } from '../../../src/core/completion/types';
+import { startFakeServer } from '../../support/fake-server';
+import { documentOf, FakeClock, inputAt, scriptedClient, type ScriptedClient } from './support';
 
 const settings = (over: Partial<EngineSettings> = {}) => () => ({ debounceMs: 0, maxTokens: 64, multiline: 'never' as const, ...over });
 const engineWith = (client: ScriptedClient, over: Partial<EngineSettings> = {}, prefill: 'yes' | 'no' | 'unknown' = 'no') =>
   new InlineEngine(async () => ({ client, model: 'm', prefill }), settings(over));
 const signal = () => new AbortController().signal;
-
-describe('debounce', () => {
-  it('settles every wait: the superseded one says so, the newest is ready', async () => {
-    const d = new Debouncer();
-    const first = d.wait(50);
-    const second = d.wait(50);
-    assert.equal(await first, 'superseded');
-    assert.equal(await second, 'ready');
-  });
-  it('settles at once when cancelled', async () => {
-    const d = new Debouncer();
-    const controller = new AbortController();
-    const wait = d.wait(10_000, controller.signal);
-    controller.abort();
-    assert.equal(await wait, 'cancelled');
-  });
-});
 
 describe('inline engine', () => {
   it('the newest call wins: the older request is aborted and only the newest is answered', async () => {
@@ -148,46 +129,137 @@ describe('inline engine', () => {
   });
 });
 
-describe('prefilter and context', () => {
-  it('skips mid-word, binary and minified positions', () => {
-    assert.equal(prefilter(inputAt('const na', 'me = 1;\n', { explicit: false })), 'mid-word');
-    assert.equal(prefilter(inputAt('abc\u0000\u0001', '\n')), 'binary');
-    assert.equal(prefilter(inputAt('x'.repeat(5000), '')), 'long-line');
-    assert.equal(prefilter(inputAt('const a = ', ';\n', { explicit: false })), undefined);
+describe('inline engine: rhythm, connection and errors', () => {
+  const BURST = 'const subtotal = items.filter((item) => item.quantity > 0).length;';
+
+  it('40 fast keystrokes send at most 2 requests; every call settles and the last one is answered', async () => {
+    const clock = new FakeClock();
+    const client = scriptedClient(() => ' * 2;');
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), settings({ debounceMs: 150 }), {}, clock);
+    const settled: (Suggestion | undefined | 'pending')[] = [];
+    let previous: AbortController | undefined;
+    for (let i = 1; i <= 40; i++) {
+      previous?.abort(); // VS Code cancels the previous call on each keystroke.
+      const controller = (previous = new AbortController());
+      const index = settled.push('pending') - 1;
+      void engine.suggest(inputAt(BURST.slice(0, i), '\n', { explicit: false }), controller.signal).then((s) => (settled[index] = s));
+      await clock.advance(60 + ((i * 37) % 41));
+    }
+    await clock.advance(1000);
+    assert.ok(!settled.includes('pending'), 'a call was left hanging');
+    assert.ok(client.requests.length <= 2, `${client.requests.length} requests`);
+    assert.equal((settled.at(-1) as Suggestion | undefined)?.text, ' * 2;');
+    assert.ok(settled.filter((s) => s !== undefined).length <= client.requests.length, 'a superseded call was answered without a request of its own');
   });
-  it('keeps more prefix than suffix within the budget', () => {
-    const lines = Array.from({ length: 500 }, (_, i) => `line ${i}`);
-    const doc = documentOf(lines);
-    const ctx = gatherContext({ document: doc, cursor: { line: 250, character: 4 } }, { prefixChars: 400, suffixChars: 100 });
-    assert.ok(ctx.prefix.length <= 400 && ctx.prefix.length > 300);
-    assert.ok(ctx.suffix.length <= 100 && ctx.suffix.length > 50);
-    assert.ok(ctx.prefix.endsWith('line'));
+
+  it('waits less after a pause than between fast keys, and not at all when asked explicitly', async () => {
+    const clock = new FakeClock();
+    const client = scriptedClient(() => 'x;');
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), settings({ debounceMs: 150 }), {}, clock);
+    void engine.suggest(inputAt('let a = ', '\n', { explicit: false }), signal());
+    await clock.advance(2000);
+    const afterPause = engine.counters.lastDebounceMs;
+    for (const text of ['let b', 'let bb', 'let bbb']) {
+      void engine.suggest(inputAt(text, '\n', { explicit: false }), signal());
+      await clock.advance(80);
+    }
+    await clock.advance(1000);
+    assert.ok(afterPause < engine.counters.lastDebounceMs, `${afterPause} ms after a pause, ${engine.counters.lastDebounceMs} ms while typing`);
+    assert.ok(engine.counters.lastDebounceMs > 80, 'would fire between two keys');
+    void engine.suggest(inputAt('let c = ', '\n', { explicit: true }), signal());
+    await clock.advance(0);
+    assert.equal(engine.counters.lastDebounceMs, 0);
   });
-  it('multi-line only when the cursor opens an empty block or line', () => {
-    assert.equal(wantsMultiline('auto', 'function f() {', ''), true);
-    assert.equal(wantsMultiline('auto', '    ', ''), true);
-    assert.equal(wantsMultiline('auto', 'const a = b', ''), false);
-    assert.equal(wantsMultiline('never', 'function f() {', ''), false);
-    assert.equal(wantsMultiline('always', 'x', 'y'), true);
+
+  it('warms the connection when typing starts after an idle gap, not on every key', async () => {
+    const clock = new FakeClock();
+    const client = scriptedClient(() => 'x;');
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), settings(), {}, clock);
+    const ask = async (prefix: string) => {
+      const pending = engine.suggest(inputAt(prefix, '\n'), signal());
+      await clock.advance(0);
+      return pending;
+    };
+    await ask('const a = ');
+    await clock.advance(100);
+    await ask('const b = ');
+    assert.equal(client.warms, 1);
+    await clock.advance(WARM_AFTER_IDLE_MS + 1);
+    await ask('const c = ');
+    assert.equal(client.warms, 2);
+  });
+
+  it('sends nothing when there is no usable connection (a provider that needs a key without one)', async () => {
+    const client = scriptedClient(() => 'x;');
+    const engine = new InlineEngine(async () => undefined, settings());
+    assert.equal(await engine.suggest(inputAt('const a = ', '\n'), signal()), undefined);
+    assert.equal(client.requests.length, 0);
+  });
+
+  it('reports a provider error through its event and answers nothing; a cancellation is not an error', async () => {
+    const errors: unknown[] = [];
+    const client = scriptedClient((r) => (r.messages[1].content.includes('fail') ? new KestrelError('server', 'The provider failed.', { status: 500 }) : 'x;'));
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), settings(), { onError: (e) => errors.push(e) });
+    assert.equal(await engine.suggest(inputAt('fail = ', '\n'), signal()), undefined);
+    assert.equal(errors.length, 1);
+    assert.equal(engine.counters.errors, 1);
+    const controller = new AbortController();
+    controller.abort();
+    assert.equal(await engine.suggest(inputAt('other = ', '\n'), controller.signal), undefined);
+    assert.equal(errors.length, 1);
+  });
+
+  it('keeps replacing the closer while the user types through a suggestion that replaced it', async () => {
+    const client = scriptedClient(() => 'a, b)');
+    const engine = engineWith(client);
+    const first = await engine.suggest(inputAt('foo(', ')\n'), signal());
+    assert.deepEqual(first && { text: first.text, replaceEnd: first.replaceEnd }, { text: 'a, b)', replaceEnd: 5 });
+    const typed = await engine.suggest(inputAt('foo(a', ')\n'), signal());
+    assert.deepEqual(typed, { text: ', b)', replaceEnd: 6, source: 'typing-through' });
+    assert.equal(client.requests.length, 1);
+  });
+
+  it('uses similar code from other open files in the prompt', async () => {
+    const client = scriptedClient(() => 'x;');
+    const engine = engineWith(client);
+    const neighbour = documentOf(['export function subtotal(items: Item[]) {', '  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);', '}'], '\n', 'file:///work/pricing.ts');
+    await engine.suggest({ ...inputAt('const total = items.reduce((sum, item) => sum + item.price', '\n'), neighbours: [neighbour] }, signal());
+    assert.match(client.requests[0].messages[1].content, /pricing\.ts[\s\S]*item\.quantity/);
+  });
+
+  it('closes the connection once the first line is complete: the server sees the abort', async () => {
+    const server = await startFakeServer({
+      flavour: 'openai',
+      latency: { firstTokenMs: 5, tokensPerSecond: 200 },
+      respond: () => ({ text: `<fill>first();\n${'more();\n'.repeat(100)}</fill>` }),
+    });
+    const client = createChatClient({ baseUrl: server.url, apiKey: 'unit-test' });
+    try {
+      const engine = new InlineEngine(async () => ({ client, model: 'fake-model', prefill: 'no' }), settings());
+      const started = Date.now();
+      const suggestion = await engine.suggest(inputAt('', '\n'), signal());
+      assert.equal(suggestion?.text, 'first();');
+      assert.ok(Date.now() - started < 1500, 'it waited for the whole answer');
+      const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+      for (let i = 0; i < 40 && !completions()[0]?.aborted; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(completions().length, 1);
+      assert.equal(completions()[0].aborted, true, 'the server kept streaming');
+    } finally {
+      await client.dispose();
+      await server.close();
+    }
   });
 });
 
-describe('snippets and cache', () => {
-  it('picks similar code from other files, best first, de-duplicated', () => {
-    const other = documentOf(['function subtotal(items) {', '  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);', '}', ...Array.from({ length: 40 }, (_, i) => `unrelated${i}();`)]);
-    const snippets = selectSnippets('const total = items.reduce((sum, item) => sum + item.price', [...windowsOf(other), ...windowsOf(other)], 2000);
-    assert.ok(snippets.length >= 1);
-    assert.match(snippets[0].text, /item\.quantity/);
-    assert.equal(new Set(snippets.map((s) => s.text)).size, snippets.length);
-  });
-  it('evicts the least recently used entry', () => {
-    const cache = new LruCache<number>(2);
-    cache.set('a', 1);
-    cache.set('b', 2);
-    cache.get('a');
-    cache.set('c', 3);
-    assert.equal(cache.get('b'), undefined);
-    assert.equal(cache.get('a'), 1);
-    assert.equal(cache.size, 2);
+describe('multi-line decision', () => {
+  it('multi-line only when the cursor opens an empty block or line', () => {
+    assert.equal(wantsMultiline('auto', 'function f() {', ''), true);
+    assert.equal(wantsMultiline('auto', 'def f():', ''), true);
+    assert.equal(wantsMultiline('auto', '    ', ''), true);
+    assert.equal(wantsMultiline('auto', 'items.map((x) =>', ''), true);
+    assert.equal(wantsMultiline('auto', 'const a = b', ''), false);
+    assert.equal(wantsMultiline('auto', 'if (x) {', 'return; }'), false, 'code after the cursor');
+    assert.equal(wantsMultiline('never', 'function f() {', ''), false);
+    assert.equal(wantsMultiline('always', 'x', 'y'), true);
   });
 });

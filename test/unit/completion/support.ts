@@ -1,5 +1,6 @@
-// Test helpers for the inline pipeline: documents from text, and a scripted ChatClient.
+// Test helpers for the inline pipeline: documents from text, a scripted ChatClient, a fake clock.
 import type { ChatClient, ChatRequest, CompletionResult, CompletionStream } from '../../../src/core/client/types';
+import type { Timers } from '../../../src/core/completion/debounce';
 import type { CompletionInput, DocumentView } from '../../../src/core/completion/types';
 
 /** A document whose text is `prefix + suffix`, with the cursor between them. */
@@ -36,6 +37,9 @@ export interface ScriptedClient extends ChatClient {
   aborted: number;
   /** Characters the consumer read before it stopped. */
   delivered: number;
+  /** Streams the consumer stopped reading before their end (early stop). */
+  stoppedEarly: number;
+  warms: number;
 }
 
 /** A ChatClient whose answer is `answer(request)`, streamed in small chunks, honouring aborts. */
@@ -44,11 +48,12 @@ export function scriptedClient(answer: (request: ChatRequest) => string | Error,
     requests: [],
     aborted: 0,
     delivered: 0,
+    stoppedEarly: 0,
+    warms: 0,
     stream(request, requestOptions = {}): CompletionStream {
       client.requests.push(request);
       const reply = answer(request);
       const chunk = options.chunk ?? 3;
-      let stopped = false;
       let settle!: (r: CompletionResult) => void;
       let fail!: (e: unknown) => void;
       const result = new Promise<CompletionResult>((res, rej) => ((settle = res), (fail = rej)));
@@ -80,13 +85,12 @@ export function scriptedClient(answer: (request: ChatRequest) => string | Error,
         } finally {
           // The consumer stopped reading (or read it all): the result settles either way.
           if (!signal?.aborted) {
-            stopped = true;
+            if (text.length < reply.length) client.stoppedEarly++;
             settle({ text, finishReason: text.length < reply.length ? 'aborted' : 'stop', timing: { firstByteMs: 0, totalMs: 0 } });
           }
         }
       }
       const iterator = iterate();
-      void stopped;
       return { result, [Symbol.asyncIterator]: () => iterator };
     },
     async complete() {
@@ -95,7 +99,54 @@ export function scriptedClient(answer: (request: ChatRequest) => string | Error,
     async listModels() {
       return [];
     },
-    async warm() {},
+    async warm() {
+      client.warms++;
+    },
   };
   return client;
+}
+
+/** A clock and timers that move only when told: tests of waiting never sleep. */
+export class FakeClock implements Timers {
+  private time = 0;
+  private nextId = 1;
+  private queue: { at: number; id: number; fn: () => void }[] = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.queue.push({ at: this.time + Math.max(0, ms), id, fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.queue = this.queue.filter((e) => e.id !== handle);
+  }
+
+  get pendingTimers(): number {
+    return this.queue.length;
+  }
+
+  /** Moves time on by `ms`, firing due timers in order and letting promises run in between. */
+  async advance(ms: number): Promise<void> {
+    const until = this.time + ms;
+    for (;;) {
+      await settleMicrotasks();
+      const due = this.queue.filter((e) => e.at <= until).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.queue = this.queue.filter((e) => e !== due);
+      this.time = due.at;
+      due.fn();
+    }
+    this.time = until;
+    await settleMicrotasks();
+  }
+}
+
+/** Lets pending promise chains (and the scripted client's stream) run to their next real wait. */
+export async function settleMicrotasks(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
