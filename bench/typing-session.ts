@@ -4,6 +4,7 @@
 import { createChatClient } from '../src/core/client/client';
 import { InlineEngine, type EngineSettings } from '../src/core/completion/pipeline';
 import type { CompletionInput, DocumentView } from '../src/core/completion/types';
+import { DEFAULT_RHYTHM } from '../src/core/completion/typingRhythm';
 import { startFakeServer, type FakeServer } from '../test/support/fake-server';
 import { percentile, table } from './stats';
 
@@ -100,9 +101,9 @@ function burst(minGap: number, maxGap: number, seed: number): Keystroke[] {
   return keys;
 }
 
-/** One key after a pause, then waiting: Enter at the end of a line, an opening bracket. */
-function singleKeys(count: number): Keystroke[] {
-  return Array.from({ length: count }, (_, i) => ({ line: 0, text: BURST_LINE.slice(0, 6 + i * 5), gap: 1500 }));
+/** One key after a pause, then waiting: a space, a dot, an opening bracket. */
+function singleKeys(): Keystroke[] {
+  return ['const ', 'const subtotal = ', 'const subtotal = items.', 'const subtotal = items.filter('].map((text) => ({ line: 0, text, gap: 1500 }));
 }
 
 interface Rule {
@@ -113,6 +114,7 @@ interface Rule {
 const RULES: Rule[] = [
   ...[0, 50, 100, 150, 200, 300].map((ms) => ({ label: `fixed ${ms}`, settings: { debounceMs: ms, adaptiveDebounce: false } })),
   ...[100, 150, 200].map((ms) => ({ label: `adaptive, base ${ms}`, settings: { debounceMs: ms, adaptiveDebounce: true } })),
+  { label: 'adaptive, base 150, no short wait after a pause', settings: { debounceMs: 150, adaptiveDebounce: true, rhythm: { ...DEFAULT_RHYTHM, afterPause: 1 } } },
 ];
 
 export async function run(): Promise<string> {
@@ -146,13 +148,13 @@ export async function run(): Promise<string> {
     const settings = { ...base, ...rule.settings, cache: false, typingThrough: false };
     const fast = [await session(server, burst(60, 100, 1), settings), await session(server, burst(60, 100, 2), settings)];
     const slow = [await session(server, burst(130, 200, 1), settings), await session(server, burst(130, 200, 2), settings)];
-    const single = await session(server, singleKeys(4), settings);
+    const single = await session(server, singleKeys(), settings);
     const perBurst = (runs: SessionResult[]) => (runs.reduce((n, r) => n + r.requests, 0) / runs.length).toFixed(1);
     const lastKey = (runs: SessionResult[]) => percentile(runs.flatMap((r) => r.latencies), 50).toFixed(0);
     rows.push([rule.label, perBurst(fast), lastKey(fast), perBurst(slow), lastKey(slow), percentile(single.latencies, 50).toFixed(0)]);
   }
   await server.close();
-  const burstTable = table(['debounce rule (ms)', 'requests per 40 fast keys', 'last fast key → suggestion ms', 'requests per 40 slower keys', 'last slower key → suggestion ms', 'one key after a pause → suggestion ms'], rows);
+  const burstTable = table(['debounce rule (ms)', 'requests per 40 fast keys', 'last fast key → suggestion ms', 'requests per 40 slower keys', 'last slower key → suggestion ms', 'a space, dot or bracket after a pause → suggestion ms'], rows);
   return [
     `Scripted session: ${keys.length} keystrokes at human speed with pauses; fake server: first token 600 ms, 60 tokens/s; debounce adaptive with base 150 ms.`,
     '',

@@ -27,7 +27,10 @@ export function registerInline(services: Services): vscode.Disposable[] {
     },
     {
       onRequest: (state) => services.status.setInlineState(state === 'start' ? 'working' : 'idle'),
-      onError: (error) => services.reportError(error, 'inline'),
+      onError: (error) => {
+        services.status.setInlineState('error', error instanceof Error ? error.message : String(error));
+        services.reportError(error, 'inline');
+      },
     },
   );
 

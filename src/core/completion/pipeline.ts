@@ -145,13 +145,15 @@ export class InlineEngine {
       }
       const debouncer = this.debouncers.get(document.uri) ?? new Debouncer(this.timers);
       this.debouncers.set(document.uri, debouncer);
-      const delay = input.explicit ? 0 : settings.adaptiveDebounce === false ? settings.debounceMs : rhythm.delay(settings.debounceMs);
+      const inWord = /[\p{L}\p{N}_$]$/u.test(linePrefix);
+      const delay = input.explicit ? 0 : settings.adaptiveDebounce === false ? settings.debounceMs : rhythm.delay(settings.debounceMs, inWord);
       this.counters.lastDebounceMs = delay;
       const outcome = await debouncer.wait(delay, controller.signal);
       if (outcome !== 'ready') return undefined;
 
       const multiline = wantsMultiline(settings.multiline, linePrefix, lineSuffix);
-      const indentUnit = detectIndentUnit(context.prefix.split('\n').slice(-60));
+      // The lines below count too: at the top of a file, the only indented code may follow the cursor.
+      const indentUnit = detectIndentUnit([...context.prefix.split('\n').slice(-60), ...context.suffix.split('\n').slice(1, 40)]);
       const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), this.snippetSources(input), settings.snippetChars ?? 1500);
       // A block opened on the cursor line is indented one unit deeper than that line.
       const bodyIndent = columns(context.indent) + (linePrefix.trim() === '' ? 0 : columns(indentUnit));

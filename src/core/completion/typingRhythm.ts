@@ -1,7 +1,8 @@
-// How long to wait for a pause, from how the user types. After a pause, a single key is often
-// followed by waiting (Enter at the end of a line, an opening bracket), so the wait is short. While
-// the user types on, the wait is just over their own gap between keys, so a burst sends one request
-// at its end whether they type fast or slowly. `kestrel.inline.debounceMs` is the base both scale.
+// How long to wait for a pause, from how the user types. After a pause, a key that is not part of a
+// word (Enter, a space, an opening bracket) is often followed by waiting for the suggestion, so the
+// wait is short; a letter after a pause starts a word the user will go on typing. While the user
+// types on, the wait is just over their own gap between keys, so a burst sends one request at its
+// end whether they type fast or slowly. `kestrel.inline.debounceMs` is the base all of them scale.
 
 export interface RhythmTuning {
   /** A gap at least this long (ms) is a pause: the next key starts a new burst. */
@@ -16,7 +17,7 @@ export interface RhythmTuning {
 }
 
 /** Chosen with bench/typing-session.ts (the rows per debounce rule). */
-export const DEFAULT_RHYTHM: RhythmTuning = { pauseMs: 600, afterPause: 0.35, gapFactor: 1.5, minShare: 0.5, maxShare: 2 };
+export const DEFAULT_RHYTHM: RhythmTuning = { pauseMs: 600, afterPause: 0.35, gapFactor: 1.5, minShare: 0.67, maxShare: 2 };
 
 /** Weight of the newest gap in the typical gap (an exponential moving average). */
 const SMOOTHING = 0.3;
@@ -40,11 +41,11 @@ export class TypingRhythm {
     return this.gap;
   }
 
-  /** How long to wait before asking, for a base of `baseMs`. */
-  delay(baseMs: number): number {
+  /** How long to wait before asking, for a base of `baseMs`; `inWord`: the key typed a word character. */
+  delay(baseMs: number, inWord = false): number {
     if (baseMs <= 0) return 0;
     const t = this.tuning;
-    if (this.gap >= t.pauseMs || this.typical === undefined) return Math.round(baseMs * t.afterPause);
+    if (this.gap >= t.pauseMs || this.typical === undefined) return Math.round(inWord ? baseMs : baseMs * t.afterPause);
     const wanted = this.typical * t.gapFactor;
     return Math.round(Math.min(baseMs * t.maxShare, Math.max(baseMs * t.minShare, wanted)));
   }

@@ -52,13 +52,14 @@ describe('debounce', () => {
 describe('typing rhythm (adaptive debounce)', () => {
   const typeAt = (rhythm: TypingRhythm, times: number[]) => times.forEach((t) => rhythm.keystroke(t));
 
-  it('waits briefly for a key after a pause', () => {
+  it('waits briefly for Enter, a space or a bracket after a pause, and the base for a letter', () => {
     const rhythm = new TypingRhythm();
     rhythm.keystroke(0);
     assert.equal(rhythm.delay(150), Math.round(150 * DEFAULT_RHYTHM.afterPause));
     rhythm.keystroke(5000);
     assert.equal(rhythm.idleBefore, 5000);
     assert.ok(rhythm.delay(150) < 150);
+    assert.equal(rhythm.delay(150, true), 150, 'a letter after a pause starts a word the user goes on typing');
   });
 
   it('waits just over the gap between keys while the user types, so a burst asks once', () => {
@@ -77,10 +78,10 @@ describe('typing rhythm (adaptive debounce)', () => {
   it('stays within the bounds the base sets', () => {
     const crawling = new TypingRhythm();
     typeAt(crawling, [0, 500, 1000, 1500]);
-    assert.equal(crawling.delay(150), 150 * DEFAULT_RHYTHM.maxShare);
+    assert.equal(crawling.delay(150), Math.round(150 * DEFAULT_RHYTHM.maxShare));
     const racing = new TypingRhythm();
     typeAt(racing, [0, 5, 10, 15, 20]);
-    assert.equal(racing.delay(150), 150 * DEFAULT_RHYTHM.minShare);
+    assert.equal(racing.delay(150), Math.round(150 * DEFAULT_RHYTHM.minShare));
     assert.equal(racing.delay(0), 0, 'a base of 0 turns the debounce off');
   });
 });

@@ -1,0 +1,177 @@
+// Inline suggestions in the real extension host against the fake server: the provider's item for real
+// documents in several languages (closers replaced, fences and repeated lines dropped, tabs kept),
+// exclusions and the language map honoured, the automatic switch, cancellation, typing-through.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FakeServer, LoggedRequest } from '../support/fake-server';
+import { resetSettings, setSettings, sleep, useFakeServer } from './helpers';
+
+interface ProvidedItem {
+  text: string;
+  line: number;
+  start: number;
+  end: number;
+}
+
+interface InlineStats {
+  requests: number;
+  typingThroughHits: number;
+  skipped: number;
+}
+
+const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.inline.debounceMs', 'kestrel.inline.multiline', 'kestrel.inline.languages', 'kestrel.inline.enabled', 'kestrel.exclude'];
+
+const userText = (r: LoggedRequest) => String(r.body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? '');
+/** The cursor line as the prompt shows it: from the last newline before the hole to the hole. */
+const holeLine = (r: LoggedRequest) => {
+  const text = userText(r);
+  const before = text.slice(0, text.indexOf('{{HOLE}}'));
+  return before.slice(before.lastIndexOf('\n') + 1);
+};
+
+/** What the fake model answers, by the cursor line it is shown (quirks included on purpose). */
+function answer(request: LoggedRequest): { text: string; firstByteDelayMs?: number } {
+  const line = holeLine(request);
+  const text = userText(request);
+  if (line.includes('formatPrice(')) return { text: '```ts\nsubtotal(items));\n```' };
+  if (line.includes('const slow = ')) return { text: 'never seen;', firstByteDelayMs: 3000 };
+  if (line.includes('const count = ')) return { text: 'items.length;' };
+  if (text.includes('(python)') && line === '') return { text: 'Here is the next function:\n\ndef mode(values):' };
+  if (text.includes('(go)')) return { text: '\n    name = strings.TrimSpace(name)\n    return fmt.Sprintf("Hello, %s!", name)\n}' };
+  return { text: 'fallback();' };
+}
+
+const workspaceFile = (relative: string) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, relative);
+
+async function openAt(document: vscode.TextDocument, line: number, character: number): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(document);
+  editor.selection = new vscode.Selection(line, character, line, character);
+  return editor;
+}
+
+async function untitled(language: string, content: string, line: number, character: number): Promise<vscode.TextEditor> {
+  return openAt(await vscode.workspace.openTextDocument({ language, content }), line, character);
+}
+
+/** Settings change, then the extension has re-read them (it listens for the change event). */
+async function configure(values: Record<string, unknown>): Promise<void> {
+  await setSettings(values);
+  await sleep(150);
+}
+
+const provide = (options: { explicit?: boolean; cancelAfterMs?: number } = {}) => vscode.commands.executeCommand<ProvidedItem | undefined>('kestrel._test.provideInline', options);
+const stats = () => vscode.commands.executeCommand<InlineStats>('kestrel._test.inlineStats');
+
+describe('Inline suggestions', () => {
+  let server: FakeServer;
+  const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+
+  before(async () => {
+    server = await useFakeServer({ respond: answer }, { 'kestrel.inline.debounceMs': 0, 'kestrel.inline.multiline': 'never' });
+  });
+  after(async () => {
+    await server.close();
+    await resetSettings(SETTINGS);
+  });
+  afterEach(async () => {
+    await configure({ 'kestrel.inline.multiline': 'never', 'kestrel.inline.languages': undefined, 'kestrel.inline.enabled': undefined, 'kestrel.exclude': undefined });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('TypeScript: the answer out of its fence, replacing the closers after the cursor', async () => {
+    const editor = await untitled('typescript', 'const label = formatPrice();\n', 0, 26);
+    const item = await provide();
+    assert.deepEqual(item, { text: 'subtotal(items));', line: 0, start: 26, end: 28 });
+    const request = completions().at(-1)!;
+    assert.match(userText(request), /\(typescript\)/);
+    assert.ok(request.body.stop.length <= 4);
+    // Accepting it leaves exactly one pair of closers.
+    await editor.edit((e) => e.replace(new vscode.Range(0, item!.start, 0, item!.end), item!.text));
+    assert.equal(editor.document.lineAt(0).text, 'const label = formatPrice(subtotal(items));');
+  });
+
+  it('Python: a file on disk, prose before the code dropped, the next line suggested', async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile('py/stats.py'));
+    const last = document.lineCount - 1;
+    assert.equal(document.lineAt(last).text, '', 'the sample ends with a newline');
+    await openAt(document, last, 0);
+    const item = await provide();
+    assert.equal(item?.text, 'def mode(values):');
+    assert.match(userText(completions().at(-1)!), /py\/stats\.py \(python\)/);
+  });
+
+  it('Go: a block body in tabs, without the lines that already follow', async () => {
+    await configure({ 'kestrel.inline.multiline': 'auto' });
+    const document = await vscode.workspace.openTextDocument(workspaceFile('go/greet.go'));
+    const line = document.getText().split('\n').findIndex((l) => l.startsWith('func Greeting'));
+    await openAt(document, line, document.lineAt(line).text.length);
+    const item = await provide();
+    assert.equal(item?.text, '\n\tname = strings.TrimSpace(name)');
+  });
+
+  it('never sends an excluded file, even when asked explicitly', async () => {
+    const before = completions().length;
+    await openAt(await vscode.workspace.openTextDocument(workspaceFile('.env')), 0, 5);
+    assert.equal(await provide({ explicit: true }), undefined);
+    await configure({ 'kestrel.exclude': ['**/src/cart.ts'] });
+    const cart = await vscode.workspace.openTextDocument(workspaceFile('src/cart.ts'));
+    await openAt(cart, 9, 0);
+    assert.equal(await provide({ explicit: true }), undefined);
+    await sleep(100);
+    assert.equal(completions().length, before);
+  });
+
+  it('follows the language map for automatic suggestions; asking still works', async () => {
+    await configure({ 'kestrel.inline.languages': { '*': true, typescript: false } });
+    const before = completions().length;
+    await untitled('typescript', 'const count = \n', 0, 14);
+    assert.equal(await provide(), undefined);
+    assert.equal(completions().length, before);
+    const asked = await provide({ explicit: true });
+    assert.equal(asked?.text, 'items.length;');
+  });
+
+  it('makes no automatic suggestion when turned off with Toggle, and asking still works', async () => {
+    await untitled('typescript', 'const count = \n', 0, 14);
+    await vscode.commands.executeCommand('kestrel.toggleInline');
+    await sleep(150);
+    try {
+      assert.equal(vscode.workspace.getConfiguration('kestrel').get('inline.enabled'), false);
+      const before = completions().length;
+      assert.equal(await provide(), undefined);
+      assert.equal(completions().length, before);
+      assert.equal((await provide({ explicit: true }))?.text, 'items.length;');
+    } finally {
+      await vscode.commands.executeCommand('kestrel.toggleInline');
+      await sleep(150);
+    }
+    assert.equal(vscode.workspace.getConfiguration('kestrel').get('inline.enabled'), true);
+  });
+
+  it('cancellation ends the call at once and closes the connection', async () => {
+    await untitled('typescript', 'const slow = \n', 0, 13);
+    const started = Date.now();
+    const item = await provide({ cancelAfterMs: 200 });
+    assert.equal(item, undefined);
+    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    const request = completions().at(-1)!;
+    assert.equal(holeLine(request), 'const slow = ');
+    for (let i = 0; i < 40 && !request.aborted; i++) await sleep(50);
+    assert.equal(request.aborted, true, 'the server still has the request open');
+  });
+
+  it('typing the start of the suggestion answers from it, with no new request', async () => {
+    const editor = await untitled('typescript', 'function f(items: string[]) {\n  const count = \n}\n', 1, 16);
+    const first = await provide({ explicit: true });
+    assert.equal(first?.text, 'items.length;');
+    const before = completions().length;
+    const hitsBefore = (await stats()).typingThroughHits;
+    await editor.edit((e) => e.insert(new vscode.Position(1, 16), 'ite'));
+    editor.selection = new vscode.Selection(1, 19, 1, 19);
+    const rest = await provide();
+    assert.deepEqual(rest, { text: 'ms.length;', line: 1, start: 19, end: 19 });
+    assert.ok((await stats()).typingThroughHits > hitsBefore);
+    await sleep(100);
+    assert.equal(completions().length, before);
+  });
+});
