@@ -11,7 +11,7 @@ import { detectIndentUnit, isProse, postprocess } from './postprocess';
 import { prefilter } from './prefilter';
 import { buildPrompt, CLOSE, continuationAfterPrefill } from './prompt';
 import { RecentEdits } from './recentEdits';
-import { selectSnippets, windowsOf, type SnippetSource } from './snippets';
+import { NeighbourWindows, selectSnippets, type SnippetSource } from './snippets';
 import { anyOf, blockEnd, columns, firstLine, marker, takeUntil } from './streamTransforms';
 import { DEFAULT_RHYTHM, TypingRhythm, type RhythmTuning } from './typingRhythm';
 import type { CompletionInput, Suggestion } from './types';
@@ -67,6 +67,7 @@ export interface EngineEvents {
 export class InlineEngine {
   readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, shown: 0, skipped: 0, errors: 0, promptChars: 0, completionChars: 0, warmups: 0, lastDebounceMs: 0 };
   readonly recentEdits = new RecentEdits();
+  private readonly neighbourWindows = new NeighbourWindows();
   /** Keyed by the text around the cursor: the text and how many characters after the cursor it replaces. */
   private readonly cache = new LruCache<{ text: string; replaceLength: number }>(100);
   private readonly typingThrough = new TypingThrough();
@@ -148,15 +149,16 @@ export class InlineEngine {
       const inWord = /[\p{L}\p{N}_$]$/u.test(linePrefix);
       const delay = input.explicit ? 0 : settings.adaptiveDebounce === false ? settings.debounceMs : rhythm.delay(settings.debounceMs, inWord);
       this.counters.lastDebounceMs = delay;
-      const outcome = await debouncer.wait(delay, controller.signal);
-      if (outcome !== 'ready') return undefined;
+      const waiting = debouncer.wait(delay, controller.signal);
 
+      // The rest of the prompt is gathered while the debounce runs, so it adds nothing to the wait.
       const multiline = wantsMultiline(settings.multiline, linePrefix, lineSuffix);
       // The lines below count too: at the top of a file, the only indented code may follow the cursor.
       const indentUnit = detectIndentUnit([...context.prefix.split('\n').slice(-60), ...context.suffix.split('\n').slice(1, 40)]);
       const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), this.snippetSources(input), settings.snippetChars ?? 1500);
       // A block opened on the cursor line is indented one unit deeper than that line.
       const bodyIndent = columns(context.indent) + (linePrefix.trim() === '' ? 0 : columns(indentUnit));
+      if ((await waiting) !== 'ready') return undefined;
       const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
 
       let raw: string;
@@ -228,7 +230,7 @@ export class InlineEngine {
   private snippetSources(input: CompletionInput): SnippetSource[] {
     const sources = this.recentEdits.sources(input.document.uri, input.cursor.line);
     for (const neighbour of input.neighbours ?? []) {
-      if (neighbour.uri !== input.document.uri) sources.push(...windowsOf(neighbour));
+      if (neighbour.uri !== input.document.uri) sources.push(...this.neighbourWindows.of(neighbour));
     }
     return sources;
   }
@@ -242,6 +244,7 @@ export class InlineEngine {
     this.rhythms.delete(uri);
     this.typingThrough.forget(uri);
     this.recentEdits.forget(uri);
+    this.neighbourWindows.forget(uri);
   }
 
   get requestsInFlight(): number {

@@ -21,6 +21,8 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
 export interface SnippetSource {
   path: string;
   text: string;
+  /** Its identifier tokens, when already known. */
+  tokens?: Set<string>;
 }
 
 /** Windows of a neighbour document, stepping half a window at a time. */
@@ -31,7 +33,7 @@ export function windowsOf(document: DocumentView): SnippetSource[] {
     const chunk: string[] = [];
     for (let i = start; i < Math.min(lines, start + WINDOW_LINES); i++) chunk.push(document.lineAt(i).slice(0, 300));
     const text = chunk.join('\n');
-    if (text.trim()) out.push({ path: document.path, text });
+    if (text.trim()) out.push({ path: document.path, text, tokens: tokenSet(text) });
     if (start + WINDOW_LINES >= lines) break;
   }
   return out;
@@ -41,7 +43,7 @@ export function windowsOf(document: DocumentView): SnippetSource[] {
 export function selectSnippets(around: string, sources: SnippetSource[], budgetChars: number): Snippet[] {
   const target = tokenSet(around);
   const scored = sources
-    .map((s) => ({ path: s.path, text: s.text, score: jaccard(target, tokenSet(s.text)) }))
+    .map((s) => ({ path: s.path, text: s.text, score: jaccard(target, s.tokens ?? tokenSet(s.text)) }))
     .filter((s) => s.score >= MIN_SCORE && !around.includes(s.text.trim()))
     .sort((a, b) => b.score - a.score);
   const chosen: Snippet[] = [];
@@ -56,4 +58,28 @@ export function selectSnippets(around: string, sources: SnippetSource[], budgetC
     used += s.text.length;
   }
   return chosen;
+}
+
+/**
+ * The windows of other open documents, kept per document version: they do not change while the user
+ * types elsewhere, so each keystroke scores them without reading or tokenising them again.
+ */
+export class NeighbourWindows {
+  private readonly byDocument = new Map<string, { version: number; windows: SnippetSource[] }>();
+
+  constructor(private readonly capacity = 8) {}
+
+  of(document: DocumentView): SnippetSource[] {
+    const known = this.byDocument.get(document.uri);
+    if (known && known.version === document.version) return known.windows;
+    const windows = windowsOf(document);
+    this.byDocument.delete(document.uri);
+    this.byDocument.set(document.uri, { version: document.version, windows });
+    while (this.byDocument.size > this.capacity) this.byDocument.delete(this.byDocument.keys().next().value as string);
+    return windows;
+  }
+
+  forget(uri: string): void {
+    this.byDocument.delete(uri);
+  }
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RecentEdits } from '../../../src/core/completion/recentEdits';
-import { jaccard, selectSnippets, tokenSet, windowsOf } from '../../../src/core/completion/snippets';
+import { jaccard, NeighbourWindows, selectSnippets, tokenSet, windowsOf } from '../../../src/core/completion/snippets';
 import { documentOf } from './support';
 
 describe('snippets from other files', () => {
@@ -44,6 +44,22 @@ describe('snippets from other files', () => {
     const huge = documentOf(Array.from({ length: 200_000 }, (_, i) => `row${i}();`));
     windowsOf(huge);
     assert.ok(huge.reads < 5_000, `${huge.reads} line reads`);
+  });
+});
+
+describe('neighbour windows across keystrokes', () => {
+  it('reads an unchanged open document once, and again after it changes', () => {
+    const windows = new NeighbourWindows();
+    const doc = { ...documentOf(Array.from({ length: 300 }, (_, i) => `row${i}();`)), version: 1 };
+    let reads = 0;
+    const counted = { ...doc, lineAt: (i: number) => (reads++, doc.lineAt(i)) };
+    const first = windows.of(counted);
+    const afterFirst = reads;
+    assert.ok(afterFirst > 0);
+    assert.equal(windows.of(counted), first);
+    assert.equal(reads, afterFirst, 'read again although unchanged');
+    windows.of({ ...counted, version: 2 });
+    assert.equal(reads, afterFirst * 2);
   });
 });
 
