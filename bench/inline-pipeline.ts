@@ -1,10 +1,11 @@
-// The inline pipeline without the network: prefilter + context + snippets + prompt + post-process,
-// per keystroke, on a 200-line, a 10,000-line and a 10 MB file. The work must not grow with the file.
+// The inline pipeline without the network: prefilter + context + snippets from three other open
+// editors + prompt + post-process, per keystroke, on a 200-line, a 10,000-line and a 10 MB file. The
+// work must not grow with the file.
 import { gatherContext } from '../src/core/completion/context';
 import { detectIndentUnit, postprocess } from '../src/core/completion/postprocess';
 import { prefilter } from '../src/core/completion/prefilter';
 import { buildPrompt } from '../src/core/completion/prompt';
-import { selectSnippets, windowsOf } from '../src/core/completion/snippets';
+import { NeighbourWindows, selectSnippets } from '../src/core/completion/snippets';
 import type { CompletionInput, DocumentView } from '../src/core/completion/types';
 import { percentile, table } from './stats';
 
@@ -23,19 +24,21 @@ function view(lines: string[]): DocumentView {
   return { uri: 'file:///bench.ts', path: 'src/bench.ts', languageId: 'typescript', version: 1, lineCount: lines.length, eol: '\n', lineAt: (i) => lines[i] };
 }
 
-function once(input: CompletionInput, neighbour: DocumentView): number {
+function once(input: CompletionInput, neighbours: DocumentView[], windows: NeighbourWindows): number {
   const started = performance.now();
   if (prefilter(input)) return performance.now() - started;
   const context = gatherContext(input);
-  const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), windowsOf(neighbour), 1500);
+  const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), neighbours.flatMap((n) => windows.of(n)), 1500);
   buildPrompt(context, { path: input.document.path, languageId: 'typescript', snippets, prefill: true, maxTokens: 128, model: 'm' });
-  const unit = detectIndentUnit(context.prefix.split('\n').slice(-60));
+  const unit = detectIndentUnit([...context.prefix.split('\n').slice(-60), ...context.suffix.split('\n').slice(1, 40)]);
   postprocess('<fill>items.length * factor;</fill>', { linePrefix: context.linePrefix, lineSuffix: context.lineSuffix, suffix: context.suffix, indentUnit: unit, eol: '\n', multiline: false });
   return performance.now() - started;
 }
 
 export async function run(): Promise<string> {
-  const neighbour = view(tsFile(400));
+  // Three other open editors, as the adapter passes them (their windows are kept per version).
+  const neighbours = [400, 2000, 2000].map((n, i) => ({ ...view(tsFile(n)), uri: `file:///neighbour${i}.ts` }));
+  const windows = new NeighbourWindows();
   const sizes: [string, string[]][] = [
     ['200 lines', tsFile(200)],
     ['10,000 lines', tsFile(10_000)],
@@ -48,7 +51,7 @@ export async function run(): Promise<string> {
     for (let i = 0; i < 2000; i++) {
       const line = Math.floor((lines.length * (i + 1)) / 2001);
       const cursor = { line, character: Math.min(lines[line].length, 10) };
-      const t = once({ document: doc, cursor, explicit: true }, neighbour);
+      const t = once({ document: doc, cursor, explicit: true }, neighbours, windows);
       if (i >= 200) samples.push(t); // warm-up excluded
     }
     const bytes = lines.reduce((n, l) => n + l.length + 1, 0);
