@@ -46,13 +46,16 @@ if (found && !(found[1] === 'custom' && !process.env.KESTREL_BASE_URL)) {
     demo.once('exit', (code) => reject(new Error(`the demo server exited (${code})`)));
   });
   const { url } = JSON.parse(line);
+  // The demo server must not outlive the sandbox, however it ends.
+  process.on('exit', () => demo.kill('SIGTERM'));
   settings = { 'kestrel.provider': 'custom', 'kestrel.baseUrl': url, 'kestrel.model': 'offline-demo' };
   extraEnv.KESTREL_DEMO_SERVER = '1';
   console.log('Offline demo: no API key found in OPENROUTER_API_KEY, AIMLAPI_API_KEY, ANTHROPIC_API_KEY or KESTREL_API_KEY,');
   console.log(`so Kestrel talks to the bundled demo server at ${url} (not a model). The status bar says "Kestrel (offline demo)".`);
 }
 
-const run = rv.makeRunFolder('sandbox', { ...settings, 'workbench.colorTheme': 'Default Light Modern' });
+// The sandbox keeps its folders apart from the test runs: .sandbox/<time>-sandbox.
+const run = rv.makeRunFolder('sandbox', { ...settings, 'workbench.colorTheme': 'Default Light Modern' }, '.sandbox');
 rv.installVsix(install, run, vsix);
 const server = await rv.startCodeServer(install, run, { env: extraEnv, port: check ? undefined : Number(process.env.PORT ?? 0) || undefined });
 const url = `${server.url}/?folder=${encodeURIComponent(run.workspace)}`;

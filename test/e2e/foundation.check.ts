@@ -15,8 +15,23 @@ export const checks: Check[] = [
     async run(ctx) {
       const item = ctx.page.locator('.statusbar-item', { hasText: 'Kestrel' }).first();
       assert.match(await item.innerText(), /Kestrel/);
+      await item.hover();
+      const tip = ctx.page.locator('.workbench-hover, .monaco-hover', { hasText: 'Provider' }).first();
+      await tip.waitFor({ timeout: 10_000 });
+      assert.match(await tip.innerText(), /Provider: custom · model fake-model/);
+      await ctx.press('Escape');
+      await ctx.page.mouse.move(700, 300);
       await ctx.openFile('src/cart.ts');
       await ctx.screenshot('readme-workbench');
+    },
+  },
+  {
+    name: 'the workbench switches to the dark theme with Kestrel still in the status bar',
+    async run(ctx) {
+      await ctx.setTheme('dark');
+      await ctx.page.locator('.statusbar-item', { hasText: 'Kestrel' }).first().waitFor();
+      await ctx.screenshot('workbench-dark');
+      await ctx.setTheme('light');
     },
   },
   {
@@ -32,7 +47,7 @@ export const checks: Check[] = [
       ctx.writeWorkspaceFile('scratch/key.ts', '');
       await ctx.openFile('scratch/key.ts');
       const before = ctx.server.requests.length;
-      await ctx.page.keyboard.type('const answer = ', { delay: 60 });
+      await ctx.type('const answer = ');
       await ctx.waitForGhost(15_000);
       const request = ctx.server.requests.slice(before).find((r) => r.path.endsWith('/chat/completions'));
       assert.equal(request?.headers.authorization, `Bearer ${NEW_KEY}`);

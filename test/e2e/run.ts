@@ -1,12 +1,20 @@
 // Browser checks: what a person sees in a real VS Code (code-server + headless Chromium), with the
-// packaged .vsix installed and the fake server as the provider. Each `test/e2e/<name>.check.ts`
-// exports `checks: Check[]` and optionally `server: FakeServerOptions` and `settings`; each file
-// gets a fresh VS Code. Screenshots go to test-results/screenshots/<file>-<name>.png.
+// packaged .vsix installed and the fake server as the provider. Conventions:
+// - a check file is `test/e2e/**/<name>.check.ts`, picked up automatically; it exports
+//   `checks: Check[]` (each `{ name, run(ctx) }`, run in order on one workbench), and optionally
+//   `server: FakeServerOptions` (the fake provider for this file, started in the runner's process),
+//   `settings` (extra user settings), `colorScheme: 'dark'` (Default Dark Modern instead of Light);
+// - each file gets a fresh VS Code (user data, extensions, browser profile, workspace copy of
+//   sample-workspace) with `kestrel.provider: custom`, `kestrel.baseUrl` = the fake server and the
+//   key in KESTREL_API_KEY; the runner waits for Kestrel's status bar item before the first check;
+// - `ctx.screenshot(name)` saves test-results/screenshots/<file>-<name>.png; a failed check saves
+//   `<file>-FAILED-<check>.png`; `ctx.server.requests` is the fake server's request log;
+//   `ctx.chatFrame()` is the chat webview's inner frame; `ctx.setTheme('dark')` switches live.
 // `node out/test/e2e/run.js [filter]` runs the check files whose name contains `filter`.
 import { execSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { startFakeServer, type FakeServer, type FakeServerOptions } from '../support/fake-server';
 import { REPO, ensureInstalled, installVsix, launchBrowser, makeRunFolder, startCodeServer, type RunFolder } from '../support/real-vscode';
 
@@ -23,6 +31,16 @@ export interface CheckContext {
   ghostText(): Promise<string>;
   readWorkspaceFile(relativePath: string): string;
   writeWorkspaceFile(relativePath: string, text: string): void;
+  /** Types like a person: `delayMs` between keys (default 70 ms). */
+  type(text: string, delayMs?: number): Promise<void>;
+  /** Presses a key or chord, e.g. `Tab`, `Control+S`. */
+  press(key: string): Promise<void>;
+  /** The chat view's content: the webview's outer iframe, then its active inner frame. */
+  chatFrame(): FrameLocator;
+  /** Switches the colour theme through the theme picker and waits for the workbench to repaint. */
+  setTheme(theme: 'light' | 'dark'): Promise<void>;
+  /** Reloads the workbench (a fresh page on the same VS Code) and waits for Kestrel again. */
+  reload(): Promise<void>;
 }
 
 export interface Check {
@@ -32,6 +50,12 @@ export interface Check {
 
 const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
 const KEY = 'sk-e2e-key-not-a-real-one-31d9';
+/** One check file may take this long (start, checks, shut down) before it is failed and stopped. */
+const FILE_TIMEOUT_MS = 10 * 60_000;
+const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+/** How the theme picker labels them. */
+const THEME_LABELS = { light: 'Light Modern', dark: 'Dark Modern' };
+const statusItem = (page: Page) => page.locator('.statusbar-item', { hasText: 'Kestrel' }).first();
 
 export async function runCheckFile(file: string, vsix: string): Promise<{ passed: number; failed: number }> {
   const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark' };
@@ -42,7 +66,7 @@ export async function runCheckFile(file: string, vsix: string): Promise<{ passed
     'kestrel.provider': 'custom',
     'kestrel.baseUrl': server.url,
     'kestrel.model': 'fake-model',
-    'workbench.colorTheme': module.colorScheme === 'dark' ? 'Default Dark Modern' : 'Default Light Modern',
+    'workbench.colorTheme': THEMES[module.colorScheme ?? 'light'],
     'editor.fontSize': 15,
     ...module.settings,
   });
@@ -56,7 +80,7 @@ export async function runCheckFile(file: string, vsix: string): Promise<{ passed
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${code.url}/?folder=${encodeURIComponent(run.workspace)}`);
-    await page.locator('.statusbar-item', { hasText: 'Kestrel' }).first().waitFor({ timeout: 90_000 });
+    await statusItem(page).waitFor({ timeout: 90_000 });
     mkdirSync(SCREENSHOTS, { recursive: true });
     const ctx = helpers(page, server, run, base);
     for (const check of module.checks) {
@@ -113,6 +137,29 @@ function helpers(page: Page, server: FakeServer, run: RunFolder, base: string): 
     async ghostText() {
       return (await ghost.allTextContents()).join('');
     },
+    async type(text, delayMs = 70) {
+      await page.keyboard.type(text, { delay: delayMs });
+    },
+    async press(key) {
+      await page.keyboard.press(key);
+    },
+    chatFrame: () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame'),
+    async setTheme(theme) {
+      // Through the theme picker (Ctrl+K Ctrl+T), as a person would; Enter only once the wanted theme
+      // is the focused row (before the filter applies, Enter would pick another entry).
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+T');
+      await page.locator('.quick-input-widget .quick-input-list').waitFor();
+      await page.keyboard.type(THEME_LABELS[theme], { delay: 10 });
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: THEME_LABELS[theme] }).waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await page.locator(`.monaco-workbench.${theme === 'dark' ? 'vs-dark' : 'vs'}`).waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(300);
+    },
+    async reload() {
+      await page.reload();
+      await statusItem(page).waitFor({ timeout: 90_000 });
+    },
     readWorkspaceFile: (relativePath) => readFileSync(join(run.workspace, relativePath), 'utf8'),
     writeWorkspaceFile: (relativePath, text) => {
       const path = join(run.workspace, relativePath);
@@ -122,19 +169,29 @@ function helpers(page: Page, server: FakeServer, run: RunFolder, base: string): 
   };
 }
 
+/** Check files under `dir`, as paths relative to it. */
+function checkFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) return checkFiles(dir, relative);
+    return entry.name.endsWith('.check.js') ? [relative] : [];
+  });
+}
+
 async function main(): Promise<void> {
   const filter = process.argv[2];
   const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
   console.log('Packaging the .vsix for the browser checks…');
   execSync('npm run --silent package', { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const vsix = join(REPO, `kestrel-${version}.vsix`);
-  const files = readdirSync(__dirname)
-    .filter((f) => f.endsWith('.check.js') && (!filter || f.includes(filter)))
+  const files = checkFiles(__dirname)
+    .filter((f) => !filter || f.includes(filter))
     .sort();
   let passed = 0;
   let failed = 0;
   for (const f of files) {
-    const result = await runCheckFile(join(__dirname, f), vsix).catch((error) => {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not finish within ${FILE_TIMEOUT_MS / 60_000} minutes`)), FILE_TIMEOUT_MS).unref());
+    const result = await Promise.race([runCheckFile(join(__dirname, f), vsix), timeout]).catch((error) => {
       console.log(`  ✘ ${f}: could not run: ${error?.stack ?? error}`);
       return { passed: 0, failed: 1 };
     });

@@ -2,7 +2,7 @@
 // Chromium through playwright-core, as REAL-VSCODE.md describes. Used by the extension-host suites
 // (run-vscode-tests.ts), the browser checks (test/e2e/run.ts) and `npm run sandbox`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,9 +79,17 @@ export interface RunFolder {
   env: NodeJS.ProcessEnv;
 }
 
-/** A fresh folder for one run: VS Code's user data, extensions, XDG dirs, temp, and a workspace copy. */
-export function makeRunFolder(kind: string, settings: Record<string, unknown> = {}): RunFolder {
-  const root = join(REPO, '.test-runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${kind}`);
+/** Run folders kept for inspection after a run; older ones are removed (each is 10-20 MB). */
+const KEEP_RUN_FOLDERS = 12;
+
+/**
+ * A fresh folder for one run: VS Code's user data, extensions, XDG dirs, temp, and a workspace copy.
+ * Test runs live under .test-runs/, the sandbox under .sandbox/ (`parent`).
+ */
+export function makeRunFolder(kind: string, settings: Record<string, unknown> = {}, parent = '.test-runs'): RunFolder {
+  const base = join(REPO, parent);
+  pruneRunFolders(base);
+  const root = join(base, `${new Date().toISOString().replace(/[:.]/g, '-')}-${kind}`);
   const dirs = { userDataDir: join(root, 'user-data'), extensionsDir: join(root, 'extensions'), workspace: join(root, 'workspace'), profile: join(root, 'browser') };
   for (const dir of [...Object.values(dirs), join(root, 'xdg-config'), join(root, 'xdg-data'), join(root, 'xdg-cache'), join(root, 'tmp')]) mkdirSync(dir, { recursive: true });
   cpSync(join(REPO, 'sample-workspace'), dirs.workspace, { recursive: true });
@@ -97,6 +105,19 @@ export function makeRunFolder(kind: string, settings: Record<string, unknown> = 
   // The runner's own provider keys must not reach the VS Code under test.
   for (const name of ['OPENROUTER_API_KEY', 'AIMLAPI_API_KEY', 'ANTHROPIC_API_KEY', 'KESTREL_API_KEY']) delete env[name];
   return { root, ...dirs, env };
+}
+
+/** Removes all but the newest run folders (names start with an ISO time, so they sort by age). */
+function pruneRunFolders(base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(base).filter((n) => /^\d{4}-\d\d-\d\dT/.test(n)).sort();
+  } catch {
+    return;
+  }
+  for (const name of names.slice(0, Math.max(0, names.length - (KEEP_RUN_FOLDERS - 1)))) {
+    rmSync(join(base, name), { recursive: true, force: true });
+  }
 }
 
 export interface CodeServer {
@@ -116,6 +137,7 @@ export async function startCodeServer(install: Installation, run: RunFolder, opt
   const args = [install.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', run.userDataDir, '--extensions-dir', run.extensionsDir];
   if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawn(install.node, args, { env: { ...run.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  stopOnExit(child);
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
@@ -138,6 +160,34 @@ export async function startCodeServer(install: Installation, run: RunFolder, opt
     output: () => output,
     stop: () => killTree(child),
   };
+}
+
+// code-server runs in its own process group (so its extension hosts and watchers can be stopped
+// together); that group must not outlive the runner, even when the runner is interrupted.
+const running = new Set<ChildProcess>();
+let exitHooked = false;
+
+function stopOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHooked) return;
+  exitHooked = true;
+  const killAll = () => {
+    for (const c of running) {
+      try {
+        process.kill(-c.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
 }
 
 export async function killTree(child: ChildProcess): Promise<void> {
@@ -215,4 +265,58 @@ export function activationMs(run: RunFolder): number | undefined {
     if (match) return Number(match[1]);
   }
   return undefined;
+}
+
+/** PSS: resident memory with shared pages split between their sharers (Chromium shares a lot). */
+function proportionalBytes(pid: number): number | undefined {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Samples the memory (PSS where the kernel reports it, else RSS) of this process and everything it
+ * started (code-server, its extension host, Chromium) once a second; `stop()` returns the peak in MB.
+ */
+export function sampleMemory(intervalMs = 1000): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    const children = new Map<number, number[]>();
+    const rss = new Map<number, number>();
+    for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        // Fields after the parenthesised command: state ppid … ; rss (pages) is field 24.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const pid = Number(name);
+        const ppid = Number(fields[1]);
+        rss.set(pid, Number(fields[21]) * 4096);
+        children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    let total = 0;
+    const stack = [process.pid];
+    while (stack.length) {
+      const pid = stack.pop()!;
+      total += proportionalBytes(pid) ?? rss.get(pid) ?? 0;
+      stack.push(...(children.get(pid) ?? []));
+    }
+    peak = Math.max(peak, total);
+  };
+  const timer = existsSync('/proc/self/stat') ? setInterval(sample, intervalMs) : undefined;
+  timer?.unref();
+  return {
+    stop() {
+      if (timer) {
+        clearInterval(timer);
+        sample();
+      }
+      return Math.round(peak / 1024 / 1024);
+    },
+  };
 }

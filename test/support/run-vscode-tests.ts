@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, activationMs, ensureInstalled, filesContaining, killTree, launchBrowser, makeRunFolder, startCodeServer } from './real-vscode';
+import { REPO, activationMs, ensureInstalled, filesContaining, killTree, launchBrowser, makeRunFolder, sampleMemory, startCodeServer } from './real-vscode';
 
 interface TestRecord {
   title: string;
@@ -22,10 +22,12 @@ export async function runVscodeTests(): Promise<{ passed: number; failed: number
   const key = `sk-kestrel-test-${randomBytes(12).toString('hex')}`;
   const resultsFile = join(run.root, 'results.json');
   const started = Date.now();
+  const memory = sampleMemory();
   const server = await startCodeServer(install, run, { smokeTestDriver: true, env: { KESTREL_TEST_KEY: key, KESTREL_TEST_RESULTS: resultsFile } });
-  const context = await launchBrowser(install, run);
+  let context: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   let exitCode: number | undefined;
   try {
+    context = await launchBrowser(install, run);
     const page = context.pages()[0] ?? (await context.newPage());
     const exited = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
     const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
@@ -38,22 +40,15 @@ export async function runVscodeTests(): Promise<{ passed: number; failed: number
     exitCode = await Promise.race([exited, timeout]);
     if (exitCode === -1) console.error(`The extension-host suites did not finish within ${TIMEOUT_MS / 60000} minutes.`);
   } finally {
-    await context.close().catch(() => undefined);
+    await context?.close().catch(() => undefined);
     await server.stop();
     await killTree(server.process);
   }
 
-  const records: TestRecord[] = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : [];
-  for (const r of records) {
-    const mark = r.state === 'passed' ? '✔' : r.state === 'failed' ? '✘' : '-';
-    console.log(`  ${mark} ${r.title}${r.durationMs !== undefined ? ` (${r.durationMs} ms)` : ''}`);
-    if (r.error) console.log(r.error.split('\n').map((l) => `      ${l}`).join('\n'));
-  }
-  let passed = records.filter((r) => r.state === 'passed').length;
-  let failed = records.filter((r) => r.state === 'failed').length;
-  if (records.length === 0 || exitCode !== 0 && failed === 0) {
+  let { passed, failed } = printResults(resultsFile);
+  if (passed + failed === 0 || (exitCode !== 0 && failed === 0)) {
+    console.log(`  ✘ the extension-host run ended with code ${exitCode} and ${passed + failed} results. code-server said:\n${server.output().slice(-3000)}`);
     failed++;
-    console.log(`  ✘ the extension-host run ended with code ${exitCode} and ${records.length} results. code-server said:\n${server.output().slice(-3000)}`);
   }
 
   const leaks = filesContaining(run.root, key);
@@ -65,8 +60,19 @@ export async function runVscodeTests(): Promise<{ passed: number; failed: number
     console.log('  ✔ the API key appears in no file VS Code wrote during the run (settings, logs, storage, browser profile)');
   }
   const activation = activationMs(run);
-  console.log(`  Extension-host run: ${((Date.now() - started) / 1000).toFixed(1)} s; Kestrel activated in ${activation ?? '?'} ms.`);
+  console.log(`  Extension-host run: ${((Date.now() - started) / 1000).toFixed(1)} s; Kestrel activated in ${activation ?? '?'} ms; peak memory (PSS) of code-server + Chromium + runner ${memory.stop()} MB.`);
   return { passed, failed };
+}
+
+/** Prints one line per test from the JSON file test/vscode/index.ts writes, and counts them. */
+export function printResults(resultsFile: string): { passed: number; failed: number } {
+  const records: TestRecord[] = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : [];
+  for (const r of records) {
+    const mark = r.state === 'passed' ? '✔' : r.state === 'failed' ? '✘' : '-';
+    console.log(`  ${mark} ${r.title}${r.durationMs !== undefined ? ` (${r.durationMs} ms)` : ''}`);
+    if (r.error) console.log(r.error.split('\n').map((l) => `      ${l}`).join('\n'));
+  }
+  return { passed: records.filter((r) => r.state === 'passed').length, failed: records.filter((r) => r.state === 'failed').length };
 }
 
 if (require.main === module) {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { TEST_KEY, kestrel, resetSettings, setSettings, sleep, useFakeServer } from './helpers';
+import { TEST_KEY, kestrel, resetSettings, setSettings, sleep, useFakeServer, waitFor } from './helpers';
 import type { FakeServer } from '../support/fake-server';
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model'];
@@ -57,14 +57,27 @@ describe('Foundation', () => {
     assert.equal(server.requests.length, 0);
   });
 
+  it('counts tokens and cost per day and model in Show Usage', async () => {
+    // A model no other test uses, so its row holds only these two requests.
+    const model = `usage-probe-${Date.now().toString(36)}`;
+    server = await useFakeServer({ flavour: 'openrouter', models: [{ id: model }] }, { 'kestrel.model': model });
+    server.script({ text: 'one', usage: { prompt_tokens: 100, completion_tokens: 10, cost: 0.25 } }, { text: 'two', usage: { prompt_tokens: 50, completion_tokens: 5, cost: 0.5 } });
+    const api = await kestrel();
+    await api.complete('chat', 'first');
+    await api.complete('chat', 'second');
+    await vscode.commands.executeCommand('kestrel.showUsage');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('kestrel-usage:/Kestrel%20Usage.md'));
+    const text = await waitFor(() => (doc.getText().includes(model) ? doc.getText() : undefined), 'the usage totals');
+    assert.match(text, new RegExp(`\\| ${model} \\| 2 \\| 150 \\| 15 \\| 0\\.7500 \\|`));
+  });
+
   it('never writes the key into settings or the Kestrel log, even after a provider error', async () => {
     server = await useFakeServer();
     server.script({ text: 'fine' }, { status: 401, errorMessage: `invalid key ${TEST_KEY}` });
     const api = await kestrel();
     await api.complete('chat', 'first');
     await api.complete('chat', 'second').catch(() => undefined);
-    const settings = JSON.stringify(vscode.workspace.getConfiguration('kestrel'));
-    assert.ok(!settings.includes(TEST_KEY), 'the key is in the settings');
+    assert.deepEqual(settingsHolding(TEST_KEY), [], 'the key is in these settings');
     await sleep(500); // The log channel writes asynchronously.
     const logFile = vscode.Uri.joinPath(api.logUri, 'Kestrel.log');
     const candidates = [logFile.fsPath, `${api.logUri.fsPath}.log`];
@@ -74,3 +87,13 @@ describe('Foundation', () => {
     assert.ok(!/authorization|bearer/i.test(log), 'the Authorization header is in the log');
   });
 });
+
+/** Every Kestrel setting whose value at any level (default, user, workspace, folder) contains `text`. */
+function settingsHolding(text: string): string[] {
+  const extension = vscode.extensions.getExtension('kestrel-labs.kestrel')!;
+  const contributed = extension.packageJSON.contributes.configuration as { properties: Record<string, unknown> } | { properties: Record<string, unknown> }[];
+  const names = (Array.isArray(contributed) ? contributed : [contributed]).flatMap((c) => Object.keys(c.properties));
+  assert.ok(names.length > 10, 'the manifest lists its settings');
+  const config = vscode.workspace.getConfiguration();
+  return names.filter((name) => JSON.stringify(config.inspect(name) ?? {}).includes(text));
+}
