@@ -22,8 +22,8 @@ export interface CheckContext {
   page: Page;
   server: FakeServer;
   run: RunFolder;
-  /** Saves a screenshot named `<file>-<name>.png` and returns its path. */
-  screenshot(name: string): Promise<string>;
+  /** Saves a screenshot named `<file>-<name>.png` (`<name>.png` with `bare`) and returns its path. */
+  screenshot(name: string, options?: { bare?: boolean }): Promise<string>;
   openFile(relativePath: string): Promise<void>;
   runCommand(title: string): Promise<void>;
   /** The ghost text's visible text once it appears (throws after `timeoutMs`). */
@@ -79,8 +79,10 @@ export async function runCheckFile(file: string, vsix: string): Promise<{ passed
   let failed = 0;
   try {
     const page = context.pages()[0] ?? (await context.newPage());
+    const opened = Date.now();
     await page.goto(`${code.url}/?folder=${encodeURIComponent(run.workspace)}`);
     await statusItem(page).waitFor({ timeout: 90_000 });
+    console.log(`  · ${base}: workbench open and Kestrel in the status bar ${Date.now() - opened} ms after the page load began`);
     mkdirSync(SCREENSHOTS, { recursive: true });
     const ctx = helpers(page, server, run, base);
     for (const check of module.checks) {
@@ -109,8 +111,8 @@ function helpers(page: Page, server: FakeServer, run: RunFolder, base: string): 
     page,
     server,
     run,
-    async screenshot(name) {
-      const path = join(SCREENSHOTS, `${base}-${name}.png`);
+    async screenshot(name, options) {
+      const path = join(SCREENSHOTS, options?.bare ? `${name}.png` : `${base}-${name}.png`);
       await page.screenshot({ path });
       return path;
     },
