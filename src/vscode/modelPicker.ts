@@ -25,21 +25,24 @@ export async function selectModel(context: vscode.ExtensionContext, clients: Cli
   pick.show();
 
   let listed: ModelInfo[] = [];
+  let loaded = false;
   const abort = new AbortController();
   const loading = clients.listModels(abort.signal).then(
     (models) => {
       listed = models;
+      loaded = true;
       render();
     },
     (err: unknown) => {
       const why = err instanceof KestrelError ? err.userMessage : String(err);
       pick.placeholder = `Could not list models (${why}). Type a model id.`;
+      loaded = true;
       render();
     },
   );
 
   const render = () => {
-    pick.busy = false;
+    pick.busy = !loaded;
     const choices = modelChoices(listed, { recents, today: dayOf(new Date()), current });
     const items: (vscode.QuickPickItem & { id?: string })[] = [];
     const recentChoices = choices.filter((c) => c.recent);
@@ -48,8 +51,13 @@ export async function selectModel(context: vscode.ExtensionContext, clients: Cli
       if (c === choices[recentChoices.length] && recentChoices.length) items.push({ label: 'All models', kind: vscode.QuickPickItemKind.Separator });
       items.push({ id: c.id, label: c.label, description: c.description, detail: c.detail });
     }
+    // A typed id is offered only when no listed model matches it: VS Code sorts the typed text itself
+    // first, and Enter on a filter like `haiku-4.5` must take the listed model, not the filter.
     const typed = pick.value.trim();
-    if (typed && !listed.some((m) => m.id === typed)) items.unshift({ id: typed, label: typed, description: 'use this model id' });
+    const lower = typed.toLowerCase();
+    if (typed && !listed.some((m) => m.id.toLowerCase().includes(lower) || m.name?.toLowerCase().includes(lower))) {
+      items.push({ id: typed, label: typed, description: 'use this model id', alwaysShow: true });
+    }
     pick.items = items;
   };
   pick.onDidChangeValue(render);

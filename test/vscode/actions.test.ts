@@ -107,6 +107,19 @@ describe('Palette actions', () => {
     assert.match(userText(server.requests.at(-1)!), /error at line 2: Cannot find name 'c'\./);
   });
 
+  it('Explain sends the code to the chat panel and the explanation lands there', async () => {
+    const editor = await open('typescript', 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    await vscode.commands.executeCommand('kestrel.explain');
+    const state = await waitFor(async () => {
+      const s = await vscode.commands.executeCommand<{ turns: { role: string; content: string }[]; busy: boolean }>('kestrel._test.chatState');
+      return s.busy ? undefined : s;
+    }, 'the explanation');
+    assert.match(state.turns.at(-2)!.content, /Explain this code[\s\S]*return a \+ b;/);
+    assert.equal(state.turns.at(-1)!.content, 'Explanation.');
+    assert.match(userText(server.requests.at(-1)!), /return a \+ b;/);
+  });
+
   it('Write Tests opens an unsaved test file named by the workspace convention', async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'src', 'cart.ts'));
