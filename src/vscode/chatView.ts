@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { addUsage, boundSessions, messagesWithinBudget, titleFor, userContent, type Session, type Turn } from '../core/chat/history';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
 import { KestrelError } from '../core/client/errors';
+import { notices, type ShownNotice } from './errorReporter';
 import type { Services } from './services';
 
 const SESSIONS_KEY = 'kestrel.chat.sessions';
@@ -47,6 +48,19 @@ export function registerChat(services: Services): vscode.Disposable[] {
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.chatState', () => panel.snapshot()),
       vscode.commands.registerCommand('kestrel._test.chatMessage', (message: unknown) => panel.receive(message)),
+      // Counts the notifications and dialogs Kestrel shows, and answers them: `answers` maps a
+      // pattern of the message to the button to press (unmatched ones are dismissed); `null` gives
+      // the questions back to the real UI.
+      vscode.commands.registerCommand('kestrel._test.notices', (options?: { reset?: boolean; answers?: Record<string, string> | null }): ShownNotice[] => {
+        if (options?.reset || !notices.record) notices.record = [];
+        if (options?.answers === null) notices.answer = undefined;
+        else if (options?.answers) {
+          const answers = Object.entries(options.answers).map(([pattern, action]) => [new RegExp(pattern), action] as const);
+          notices.answer = (notice) => answers.find(([pattern]) => pattern.test(notice.message))?.[1];
+        }
+        return notices.record.map((n) => ({ ...n }));
+      }),
+      vscode.commands.registerCommand('kestrel._test.isExcluded', (uri: string) => services.isExcluded(vscode.Uri.parse(uri))),
     );
   }
   return disposables;
@@ -124,7 +138,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   attach(a: ChatSendArgs['attachment'] & object): void {
     const uri = vscode.Uri.parse(a.uri);
     if (this.services.isExcluded(uri)) {
-      void vscode.window.showWarningMessage(`Kestrel: ${vscode.workspace.asRelativePath(uri)} is excluded (kestrel.exclude or .kestrelignore), so it was not attached.`);
+      void notices.show('warning', `Kestrel: ${vscode.workspace.asRelativePath(uri)} is excluded (kestrel.exclude or .kestrelignore), so it was not attached.`, {});
       return;
     }
     const name = uri.path.replace(/^.*\//, '') || 'untitled';
@@ -248,7 +262,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     this.postState(answer.id);
     try {
       const handle = await this.services.clientFor('chat', { interactive: true });
-      if (!handle) throw new KestrelError('auth', 'Kestrel needs an API key for this provider. Nothing was sent.');
+      if (!handle) throw new KestrelError('auth', 'Nothing was sent: Kestrel has no API key, base URL or model it may use for this provider.');
       const stream = handle.client.stream({ model: handle.model, messages, maxTokens: 4096, temperature: 0.3 }, { signal: abort.signal });
       for await (const delta of stream) {
         answer.content += delta;
@@ -349,10 +363,10 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     void this.view?.webview.postMessage(message);
   }
 
-  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string }[]; attachments: string[]; sessions: number; busy: boolean; sent?: string } {
+  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string }[]; attachments: string[]; sessions: number; busy: boolean; sent?: string } {
     return {
       sessionId: this.session.id,
-      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message })),
+      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action })),
       attachments: this.attachments.map((a) => a.label),
       sessions: this.sessions.length,
       busy: this.request !== undefined,

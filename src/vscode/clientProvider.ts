@@ -3,13 +3,16 @@
 // builds a new one and disposes the old.
 import * as vscode from 'vscode';
 import { createChatClient, type RequestLogEntry } from '../core/client/client';
+import { KestrelError } from '../core/client/errors';
+import { MAX_RETRY_WAIT_MS } from '../core/client/retry';
 import { keyOrigin, resolveProvider, type ResolvedProvider } from '../core/client/presets';
 import { selectProxy } from '../core/client/proxy';
 import type { KestrelSettings } from '../core/config';
-import type { ModelInfo } from '../core/client/types';
+import type { ChatClient, CompletionStream, ModelInfo } from '../core/client/types';
 import type { KeyStore } from './secrets';
 import type { ClientHandle, Purpose } from './services';
 import { describeRequest } from './log';
+import { notices } from './errorReporter';
 
 type Client = ReturnType<typeof createChatClient>;
 
@@ -19,6 +22,8 @@ export class ClientProvider implements vscode.Disposable {
   private cached: { signature: string; client: Client } | undefined;
   /** Origins the user allowed a key to go to over plain http this session. */
   private readonly plainHttpAllowed = new Set<string>();
+  /** Per origin: the pause a 429 asked for. */
+  private readonly gates = new Map<string, RateGate>();
 
   constructor(
     private readonly keys: KeyStore,
@@ -53,31 +58,25 @@ export class ClientProvider implements vscode.Disposable {
       if (interactive) void offer(`Kestrel: the custom provider needs a base URL (setting kestrel.baseUrl).`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
       return undefined;
     }
+    const origin = keyOrigin(provider.baseUrl);
+    if (!origin) {
+      if (interactive) void offer(`Kestrel: kestrel.baseUrl "${provider.baseUrl}" is not an http(s) URL. Nothing was sent.`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
+      return undefined;
+    }
     if (!model) {
       if (interactive) void offer(`Kestrel: choose a model for ${provider.id} first.`, 'Select Model', () => vscode.commands.executeCommand('kestrel.selectModel'));
       return undefined;
     }
 
-    const origin = keyOrigin(provider.baseUrl);
     const found = await this.keyFor(provider);
-    let key: string | undefined = found?.key;
-    if (provider.keyRequired && !key) {
+    if (provider.keyRequired && !found) {
       if (interactive) {
         void offer(`Kestrel needs an API key for ${provider.id}. Nothing was sent.`, 'Set API Key', () => vscode.commands.executeCommand('kestrel.setApiKey'));
       }
       return undefined;
     }
-    if (key && found && !found.fromEnv && found.origin && found.origin !== origin) {
-      // The base URL moved since the key was stored: the key goes to the new origin only if the user says so.
-      if (!interactive) return undefined;
-      const answer = await vscode.window.showWarningMessage(
-        `Your ${provider.id} API key was stored for ${found.origin}, but Kestrel is now set to send requests to ${origin}. Send the key there?`,
-        { modal: true },
-        'Send Key',
-      );
-      if (answer !== 'Send Key') return undefined;
-      await this.keys.store(provider.id, key, origin);
-    }
+    let key = await this.keyForOrigin(provider, found, origin, interactive);
+    if (key === null) return undefined; // the user cancelled
     if (key && !(await this.allowPlainHttp(origin, interactive))) key = undefined;
     if (provider.keyRequired && !key) return undefined;
 
@@ -97,7 +96,43 @@ export class ClientProvider implements vscode.Disposable {
       };
       void old?.dispose();
     }
-    return { client: this.cached.client, model, providerId: provider.id };
+    return { client: this.gate(origin).guard(this.cached.client, purpose), model, providerId: provider.id };
+  }
+
+  /**
+   * The stored key, if it may go to `origin`. A key stored for another origin (the base URL moved
+   * since) goes there only when the user says so; a key stored before origins were recorded is
+   * bound to the first origin it is used with. Environment keys were put there by the user for
+   * whatever base URL they configured. `null`: the user cancelled, send nothing.
+   */
+  private async keyForOrigin(provider: ResolvedProvider, found: { key: string; origin?: string; fromEnv: boolean } | undefined, origin: string, interactive: boolean): Promise<string | undefined | null> {
+    if (!found) return undefined;
+    if (found.fromEnv) return found.key;
+    if (!found.origin) {
+      await this.keys.store(provider.id, found.key, origin);
+      return found.key;
+    }
+    if (found.origin === origin) return found.key;
+    // Automatic requests never ask: a provider that needs the key gets nothing, another goes keyless.
+    if (!interactive) return provider.keyRequired ? null : undefined;
+    const actions = provider.keyRequired ? ['Send Key'] : ['Send Key', 'Send Without Key'];
+    const answer = await notices.show(
+      'warning',
+      `Your ${provider.id} API key was stored for ${found.origin}, but Kestrel is now set to send requests to ${origin}. Send the key there?`,
+      { modal: true },
+      ...actions,
+    );
+    if (answer === 'Send Key') {
+      await this.keys.store(provider.id, found.key, origin);
+      return found.key;
+    }
+    return answer === 'Send Without Key' ? undefined : null;
+  }
+
+  private gate(origin: string): RateGate {
+    let gate = this.gates.get(origin);
+    if (!gate) this.gates.set(origin, (gate = new RateGate(new URL(origin).host)));
+    return gate;
   }
 
   /**
@@ -124,7 +159,8 @@ export class ClientProvider implements vscode.Disposable {
     const url = new URL(origin);
     if (url.protocol !== 'http:' || isLoopback(url.hostname) || this.plainHttpAllowed.has(origin)) return true;
     if (!interactive) return false;
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await notices.show(
+      'warning',
       `Kestrel would send your API key to ${origin} over plain http, readable by anyone on the network. Send it anyway?`,
       { modal: true },
       'Send Over HTTP',
@@ -141,5 +177,100 @@ export class ClientProvider implements vscode.Disposable {
 }
 
 async function offer(message: string, action: string, run: () => Thenable<unknown>): Promise<void> {
-  if ((await vscode.window.showWarningMessage(message, action)) === action) await run();
+  if ((await notices.show('warning', message, {}, action)) === action) await run();
+}
+
+/** How long to leave a provider alone after a 429 that did not say (ms). */
+const DEFAULT_RATE_PAUSE_MS = 5_000;
+
+/**
+ * After a 429, nothing goes to that origin until the pause it asked for (Retry-After) is over:
+ * automatic inline requests fail at once without touching the network (the error reporter keeps
+ * them quiet), chat and actions wait out a short pause and fail at once on a long one.
+ */
+class RateGate {
+  private until = 0;
+
+  constructor(private readonly host: string) {}
+
+  remainingMs(): number {
+    return Math.max(0, this.until - Date.now());
+  }
+
+  private note(error: unknown): void {
+    if (!(error instanceof KestrelError) || error.kind !== 'rate-limited' || error.status !== 429) return;
+    this.until = Math.max(this.until, Date.now() + (error.retryAfterMs ?? DEFAULT_RATE_PAUSE_MS));
+  }
+
+  /** Resolves when a request may go out; rejects when it may not (or the caller gave up waiting). */
+  private pass(purpose: Purpose, signal: AbortSignal | undefined): Promise<void> {
+    const wait = this.remainingMs();
+    if (wait <= 0) return Promise.resolve();
+    if (purpose === 'inline' || wait > MAX_RETRY_WAIT_MS) {
+      return Promise.reject(new KestrelError('rate-limited', `${this.host} is rate limiting requests (429); Kestrel sends it nothing for ${Math.ceil(wait / 1000)} s more.`, { retryAfterMs: wait }));
+    }
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new KestrelError('aborted', 'The request was cancelled.'));
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, wait);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new KestrelError('aborted', 'The request was cancelled.'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  guard(inner: ChatClient, purpose: Purpose): ChatClient {
+    const start = (request: Parameters<ChatClient['stream']>[0], options: Parameters<ChatClient['stream']>[1]): CompletionStream => {
+      const stream = inner.stream(request, options);
+      stream.result.catch((error: unknown) => this.note(error));
+      return stream;
+    };
+    return {
+      stream: (request, options) => {
+        if (this.remainingMs() <= 0) return start(request, options);
+        return deferredStream(this.pass(purpose, options?.signal).then(() => start(request, options)));
+      },
+      complete: async (request, options) => {
+        await this.pass(purpose, options?.signal);
+        try {
+          return await inner.complete(request, options);
+        } catch (error) {
+          this.note(error);
+          throw error;
+        }
+      },
+      listModels: (options) => inner.listModels(options),
+      // Warming opens a connection: not while the provider asked to be left alone.
+      warm: () => (this.remainingMs() > 0 ? Promise.resolve() : inner.warm()),
+    };
+  }
+}
+
+/** A stream that starts once `ready` resolves; its rejection fails both the iteration and `result`. */
+function deferredStream(ready: Promise<CompletionStream>): CompletionStream {
+  const result = ready.then((stream) => stream.result);
+  // Whoever awaits `result` still sees the failure; a caller that only iterates is not left with an unhandled rejection.
+  result.catch(() => undefined);
+  let iterator: AsyncIterator<string> | undefined;
+  let stopped = false;
+  return {
+    result,
+    [Symbol.asyncIterator]: () => ({
+      async next(): Promise<IteratorResult<string>> {
+        if (stopped) return { value: undefined, done: true };
+        iterator ??= (await ready)[Symbol.asyncIterator]();
+        return iterator.next();
+      },
+      async return(): Promise<IteratorResult<string>> {
+        stopped = true;
+        if (iterator) await iterator.return?.();
+        else ready.then((stream) => stream[Symbol.asyncIterator]().return?.(), () => undefined);
+        return { value: undefined, done: true };
+      },
+    }),
+  };
 }

@@ -1,12 +1,41 @@
 // Shows provider errors to the user: one notification per kind of fault per burst, with the action
 // that fixes it. Automatic inline suggestions never raise a notification for passing faults
-// (rate limits, server errors, timeouts, network): the status bar says it instead.
+// (rate limits, overload, server errors, timeouts, network): the status bar says it instead.
 import * as vscode from 'vscode';
 import { KestrelError } from '../core/client/errors';
 import type { Purpose, StatusReporter } from './services';
 
 const BURST_MS = 60_000;
-const QUIET_FOR_INLINE = new Set(['rate-limited', 'server', 'network', 'timeout', 'malformed', 'aborted']);
+const QUIET_FOR_INLINE = new Set(['rate-limited', 'overloaded', 'server', 'network', 'timeout', 'malformed', 'aborted']);
+
+export type NoticeSeverity = 'info' | 'warning' | 'error';
+
+export interface ShownNotice {
+  severity: NoticeSeverity;
+  message: string;
+  modal: boolean;
+  actions: string[];
+}
+
+/**
+ * The one way Kestrel's error and consent messages reach the user. Under a test launcher the
+ * suites count what was shown and answer questions (a modal dialog cannot be clicked from the
+ * extension host); otherwise it is VS Code's own message API, untouched.
+ */
+export const notices = {
+  /** Set only in test mode: what was shown since the last reset. */
+  record: undefined as ShownNotice[] | undefined,
+  /** Set only in test mode: picks the answer to a message instead of the user. */
+  answer: undefined as ((notice: ShownNotice) => string | undefined) | undefined,
+
+  show(severity: NoticeSeverity, message: string, options: { modal?: boolean }, ...actions: string[]): Thenable<string | undefined> {
+    const notice: ShownNotice = { severity, message, modal: options.modal === true, actions };
+    this.record?.push(notice);
+    if (this.answer) return Promise.resolve(this.answer(notice));
+    const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    return show(message, { modal: options.modal === true }, ...actions);
+  },
+};
 
 export class ErrorReporter {
   private readonly lastShown = new Map<string, number>();
@@ -34,7 +63,7 @@ export class ErrorReporter {
     if (kind === 'auth') actions.push(['Set API Key', 'kestrel.setApiKey']);
     if (kind === 'model-not-found') actions.push(['Select Model', 'kestrel.selectModel']);
     actions.push(['Show Log', 'kestrel.showLog']);
-    void vscode.window.showErrorMessage(message, ...actions.map(([label]) => label)).then((picked) => {
+    void notices.show('error', message, {}, ...actions.map(([label]) => label)).then((picked) => {
       const command = actions.find(([label]) => label === picked)?.[1];
       if (command) void vscode.commands.executeCommand(command);
     });

@@ -1,17 +1,23 @@
 // Which documents may be sent to the provider: `kestrel.exclude` plus a `.kestrelignore` (gitignore
 // syntax) at each workspace folder's root, kept up to date as either changes.
+//
+// A workspace can add exclusions but never remove the user's: a cloned repository's
+// `.vscode/settings.json` with `"kestrel.exclude": []` would otherwise replace the user's list (and
+// the defaults that keep `.env` files and keys at home), so the user-level value (or the default)
+// always applies, and the workspace's and folder's values are added to it.
 import * as vscode from 'vscode';
 import { createExcludeMatcher, type ExcludeMatcher } from '../core/exclude';
 
-/** `kestrel.exclude` plus `.kestrelignore` at each workspace folder's root, kept up to date. */
 export class ExcludeRules implements vscode.Disposable {
+  /** Per workspace folder; a folder missing here is still loading, and counts as excluded. */
   private matchers = new Map<string, ExcludeMatcher>();
   private fallback: ExcludeMatcher;
+  private generation = 0;
   private readonly watcher = vscode.workspace.createFileSystemWatcher('**/.kestrelignore');
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly globs: () => string[]) {
-    this.fallback = createExcludeMatcher(globs());
+    this.fallback = createExcludeMatcher(this.globsFor(undefined));
     const reload = () => this.reload();
     this.subscriptions.push(
       this.watcher,
@@ -23,8 +29,17 @@ export class ExcludeRules implements vscode.Disposable {
     this.reload();
   }
 
+  /** The user's globs (or the defaults), plus whatever the workspace and `folder` add. */
+  private globsFor(folder: vscode.WorkspaceFolder | undefined): string[] {
+    const inspected = vscode.workspace.getConfiguration('kestrel', folder?.uri).inspect<string[]>('exclude');
+    const list = (v: unknown) => (Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : []);
+    const user = inspected?.globalValue !== undefined ? list(inspected.globalValue) : list(inspected?.defaultValue);
+    return [...new Set([...user, ...list(inspected?.workspaceValue), ...list(inspected?.workspaceFolderValue), ...this.globs()])];
+  }
+
   reload(): void {
-    this.fallback = createExcludeMatcher(this.globs());
+    const generation = ++this.generation;
+    this.fallback = createExcludeMatcher(this.globsFor(undefined));
     const folders = vscode.workspace.workspaceFolders ?? [];
     void Promise.all(
       folders.map(async (folder) => {
@@ -34,18 +49,21 @@ export class ExcludeRules implements vscode.Disposable {
         } catch {
           text = undefined; // no ignore file in this folder
         }
-        return [folder.uri.toString(), createExcludeMatcher(this.globs(), text)] as const;
+        return [folder.uri.toString(), createExcludeMatcher(this.globsFor(folder), text)] as const;
       }),
     ).then((entries) => {
-      this.matchers = new Map(entries);
+      // A later reload may have finished first: only the newest one counts.
+      if (generation === this.generation) this.matchers = new Map(entries);
     });
   }
 
   isExcluded(uri: vscode.Uri): boolean {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    const matcher = (folder && this.matchers.get(folder.uri.toString())) ?? this.fallback;
-    const relative = folder ? vscode.workspace.asRelativePath(uri, false) : undefined;
-    return matcher.isExcluded(uri.path, relative);
+    if (!folder) return this.fallback.isExcluded(uri.path);
+    const matcher = this.matchers.get(folder.uri.toString());
+    // The folder's `.kestrelignore` is not read yet (just after start-up, or a folder just added).
+    if (!matcher) return true;
+    return matcher.isExcluded(uri.path, vscode.workspace.asRelativePath(uri, false));
   }
 
   dispose(): void {
