@@ -5,16 +5,27 @@ import * as vscode from 'vscode';
 import { languageEnabled } from '../core/config';
 import { resolveProvider } from '../core/client/presets';
 import { InlineEngine } from '../core/completion/pipeline';
+import { looksBinary } from '../core/completion/prefilter';
+import { createReadonlyMatcher, type GlobMap, type ReadonlyMatcher } from '../core/completion/readonly';
 import type { CompletionInput, DocumentView } from '../core/completion/types';
 import type { Services } from './services';
+import { memorySnapshot, testHooksEnabled } from './testApi';
 
 /** Schemes that are not documents a user writes code in. */
 const SKIPPED_SCHEMES = new Set(['output', 'debug', 'git', 'gitfs', 'vscode-scm', 'comment', 'walkThroughSnippet', 'vscode-settings', 'kestrel-proposal', 'kestrel-chat-proposal', 'kestrel-usage']);
+/**
+ * Schemes without a writable file system that are still documents a user types in. Any other
+ * scheme no file system claims belongs to a TextDocumentContentProvider: read-only.
+ */
+const EDITABLE_SCHEMES = new Set(['untitled', 'vscode-notebook-cell', 'vscode-interactive-input']);
+/** Characters of each line kept for a recent-edit snippet. */
+const MAX_EDIT_LINE = 300;
 /** How long after `Kestrel: Trigger Suggestion` a request counts as asked for. */
 const EXPLICIT_MS = 3000;
 
 export function registerInline(services: Services): vscode.Disposable[] {
   let explicitUntil = 0;
+  const readonly = new ReadonlyFiles();
   const engine = new InlineEngine(
     async () => {
       const handle = await services.clientFor('inline');
@@ -37,7 +48,7 @@ export function registerInline(services: Services): vscode.Disposable[] {
   const provider: vscode.InlineCompletionItemProvider = {
     async provideInlineCompletionItems(document, position, context, token) {
       const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke || Date.now() < explicitUntil;
-      if (!mayComplete(services, document, explicit)) return undefined;
+      if (!mayComplete(services, document, explicit, readonly)) return undefined;
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {
@@ -76,25 +87,41 @@ export function registerInline(services: Services): vscode.Disposable[] {
       if (document.lineCount > 100_000) return;
       const from = Math.max(0, line - 3);
       const to = Math.min(document.lineCount - 1, line + 3);
-      const text = document.getText(new vscode.Range(from, 0, to, document.lineAt(to).text.length)).slice(0, 1200);
+      // Line by line and clipped: one edit in a 2 MB minified line must not copy the whole line.
+      const lines: string[] = [];
+      for (let i = from; i <= to; i++) lines.push(document.lineAt(i).text.slice(0, MAX_EDIT_LINE));
+      const text = lines.join('\n').slice(0, 1200);
+      if (looksBinary(text)) return;
       engine.recentEdits.record({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, line });
     }),
     vscode.workspace.onDidCloseTextDocument((document) => engine.forget(document.uri.toString())),
+    readonly,
     { dispose: () => engine.dispose() },
   ];
 
-  if (services.context.extensionMode === vscode.ExtensionMode.Test) {
+  if (testHooksEnabled(services.context, vscode.ExtensionMode)) {
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.inlineStats', () => ({ ...engine.counters, inFlight: engine.requestsInFlight })),
-      // Runs the provider for the active editor's cursor the way VS Code would, and returns the item.
-      vscode.commands.registerCommand('kestrel._test.provideInline', async (options?: { explicit?: boolean; cancelAfterMs?: number }) => {
+      // The extension host's memory (after a full GC with `gc`), also written to the log so a browser
+      // check that runs it from a keybinding can read it.
+      vscode.commands.registerCommand('kestrel._test.memory', async (options?: { gc?: boolean; label?: string }) => {
+        const snapshot = await memorySnapshot(options?.gc === true);
+        services.log.info(`test hook memory ${options?.label ?? ''}: ${JSON.stringify(snapshot)}`);
+        return snapshot;
+      }),
+      // Runs the provider the way VS Code would, for the active editor's cursor or for the open
+      // document `uri` at `line`/`character`, and returns the item.
+      vscode.commands.registerCommand('kestrel._test.provideInline', async (options?: { explicit?: boolean; cancelAfterMs?: number; uri?: string; line?: number; character?: number }) => {
         const editor = vscode.window.activeTextEditor;
-        if (!editor) return undefined;
+        const document = options?.uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === options.uri) : editor?.document;
+        if (!document) return undefined;
+        const position = options?.line !== undefined ? new vscode.Position(options.line, options.character ?? 0) : editor?.document === document ? editor.selection.active : undefined;
+        if (!position) return undefined;
         const source = new vscode.CancellationTokenSource();
         if (options?.cancelAfterMs !== undefined) setTimeout(() => source.cancel(), options.cancelAfterMs);
         const items = await provider.provideInlineCompletionItems(
-          editor.document,
-          editor.selection.active,
+          document,
+          position,
           { triggerKind: options?.explicit ? vscode.InlineCompletionTriggerKind.Invoke : vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined },
           source.token,
         );
@@ -109,11 +136,12 @@ export function registerInline(services: Services): vscode.Disposable[] {
 }
 
 /** Whether this document, now, may get a suggestion at all. */
-function mayComplete(services: Services, document: vscode.TextDocument, explicit: boolean): boolean {
+function mayComplete(services: Services, document: vscode.TextDocument, explicit: boolean, readonly: ReadonlyFiles): boolean {
   if (SKIPPED_SCHEMES.has(document.uri.scheme)) return false;
   if (services.isExcluded(document.uri)) return false;
-  // Read-only documents (a diff's original side, a virtual file system without writes).
-  if (vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) === false) return false;
+  // Read-only documents (a diff's original side, a content provider's or a read-only file system's
+  // document, a file matched by `files.readonlyInclude`): a suggestion there could not be accepted.
+  if (readonly.has(document)) return false;
   if (explicit) return true;
   const settings = services.settings();
   if (!settings.inline.enabled || !languageEnabled(settings.inline.languages, document.languageId)) return false;
@@ -142,4 +170,37 @@ function neighbours(services: Services, current: vscode.TextDocument): DocumentV
     .filter((d, i, all) => d !== current && all.indexOf(d) === i && !SKIPPED_SCHEMES.has(d.uri.scheme) && !services.isExcluded(d.uri))
     .slice(0, 3)
     .map(viewOf);
+}
+
+/** Documents the user cannot edit, by scheme and by `files.readonlyInclude` / `files.readonlyExclude`. */
+class ReadonlyFiles implements vscode.Disposable {
+  private matcher: ReadonlyMatcher = () => false;
+  private readonly subscription: vscode.Disposable;
+
+  constructor() {
+    this.reload();
+    // Read once per change of the settings, not per keystroke.
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('files.readonlyInclude') || e.affectsConfiguration('files.readonlyExclude')) this.reload();
+    });
+  }
+
+  has(document: vscode.TextDocument): boolean {
+    const scheme = document.uri.scheme;
+    const writable = vscode.workspace.fs.isWritableFileSystem(scheme);
+    if (writable === false) return true;
+    if (writable === undefined && !EDITABLE_SCHEMES.has(scheme)) return true;
+    if (scheme === 'untitled' || document.isUntitled) return false;
+    const relative = vscode.workspace.getWorkspaceFolder(document.uri) ? vscode.workspace.asRelativePath(document.uri, false) : undefined;
+    return this.matcher(document.uri.path, relative);
+  }
+
+  private reload(): void {
+    const files = vscode.workspace.getConfiguration('files');
+    this.matcher = createReadonlyMatcher(files.get<GlobMap>('readonlyInclude'), files.get<GlobMap>('readonlyExclude'));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
 }

@@ -8,7 +8,7 @@ import { cacheKey, LruCache, TypingThrough } from './cache';
 import { DEFAULT_BUDGET, gatherContext, type ContextBudget } from './context';
 import { Debouncer, realTimers, type Timers } from './debounce';
 import { detectIndentUnit, isProse, postprocess } from './postprocess';
-import { prefilter } from './prefilter';
+import { looksBinary, prefilter } from './prefilter';
 import { buildPrompt, CLOSE, continuationAfterPrefill } from './prompt';
 import { RecentEdits } from './recentEdits';
 import { NeighbourWindows, selectSnippets, type SnippetSource } from './snippets';
@@ -113,6 +113,11 @@ export class InlineEngine {
     }
 
     const context = gatherContext(input, settings.budget ?? DEFAULT_BUDGET);
+    // Binary content anywhere in what would be sent (not only next to the cursor): nothing to continue.
+    if (looksBinary(context.prefix) || looksBinary(context.suffix)) {
+      this.counters.skipped++;
+      return undefined;
+    }
     const connection = await this.getClient();
     if (!connection || signal.aborted) return undefined;
     const key = cacheKey(context.prefix, context.suffix, connection.model);
