@@ -24,6 +24,13 @@ export interface FakeReply {
   rawBody?: string;
   contentType?: string;
   fault?: 'in-stream-error' | 'no-done' | 'reset-mid-stream' | 'never-answer' | 'stall-after-first' | 'malformed-chunk' | 'endless';
+  /** The broken `data:` payload the `malformed-chunk` fault sends (default: JSON cut off mid-object). */
+  malformedData?: string;
+  /**
+   * A huge 200 answer of about this many bytes (SSE deltas, or one JSON body for a non-streaming
+   * request), written only as fast as the client reads it, so the server never buffers it all.
+   */
+  responseBytes?: number;
   firstByteDelayMs?: number;
   tokensPerSecond?: number;
   finishReason?: string;
@@ -42,6 +49,10 @@ export interface LoggedRequest {
   completed: boolean;
   /** When the answer's last byte was written (ms since the epoch). */
   finishedAt?: number;
+  /** Bytes of the answer body handed to the socket (counted for `responseBytes` answers). */
+  bytesSent?: number;
+  /** The TCP connection that carried this request has closed. */
+  socketClosed?: boolean;
 }
 
 export interface Latency {
@@ -69,6 +80,8 @@ export interface FakeServer {
   readonly requests: LoggedRequest[];
   /** TCP connections opened so far (keep-alive reuse shows as fewer connections than requests). */
   readonly connections: number;
+  /** TCP connections open right now (a client's idle keep-alive connections included). */
+  readonly openSockets: number;
   script(...replies: FakeReply[]): void;
   setRespond(respond: (request: LoggedRequest) => FakeReply | Promise<FakeReply>): void;
   setLatency(latency: Latency): void;
@@ -114,6 +127,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const queue: FakeReply[] = [];
   const requests: LoggedRequest[] = [];
   const sockets = new Set<Socket>();
+  const carried = new WeakMap<Socket, LoggedRequest[]>();
   let connections = 0;
   let generation = 0;
 
@@ -127,7 +141,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   server.on('connection', (socket) => {
     connections++;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    carried.set(socket, []);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      for (const request of carried.get(socket) ?? []) request.socketClosed = true;
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -143,6 +161,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const url = new URL(req.url ?? '/', 'http://fake');
     const logged: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body, receivedAt: Date.now(), aborted: false, completed: false };
     requests.push(logged);
+    carried.get(req.socket)?.push(logged);
     res.on('close', () => {
       if (!res.writableFinished) logged.aborted = true;
     });
@@ -210,6 +229,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const usage = reply.usage ?? { prompt_tokens: Math.ceil(JSON.stringify(request.body ?? '').length / 4), completion_tokens: pieces.length, ...(flavour === 'openrouter' ? { cost: pieces.length * 4e-6 } : {}) };
     const model = requested?.model ?? 'fake-model';
     const id = `gen-${requests.length}`;
+    if (reply.responseBytes !== undefined) return sendHuge(res, request, reply.responseBytes, stream, id, model, alive);
 
     if (!stream) {
       if (firstDelay) await sleep(firstDelay + gap * pieces.length);
@@ -250,7 +270,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         res.write('data: {"id":"' + id + '","choices":[{"index":0,"delta":{"content":"tr');
         return void res.socket?.destroy();
       }
-      if (reply.fault === 'malformed-chunk' && i === Math.floor(pieces.length / 2)) write('data: {"choices":[{"delta":{"content":\n\n');
+      if (reply.fault === 'malformed-chunk' && i === Math.floor(pieces.length / 2)) write(`data: ${reply.malformedData ?? '{"choices":[{"delta":{"content":'}\n\n`);
       if (reply.fault === 'in-stream-error' && i === Math.floor(pieces.length / 2)) {
         write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', error: { code: 502, message: reply.errorMessage ?? 'Provider returned error', metadata: { error_type: 'provider_unavailable' } }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] })}\n\n`);
         return void res.end();
@@ -270,6 +290,39 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     res.end();
   }
 
+  /** Writes a huge answer piece by piece, waiting for the client to read each before the next. */
+  async function sendHuge(res: ServerResponse, request: LoggedRequest, total: number, stream: boolean, id: string, model: string, alive: () => boolean): Promise<void> {
+    const filler = 'x'.repeat(16 * 1024);
+    request.bytesSent = 0;
+    const put = async (data: string): Promise<boolean> => {
+      if (!alive()) return false;
+      request.bytesSent = (request.bytesSent ?? 0) + Buffer.byteLength(data);
+      if (res.write(data)) return true;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+      return alive();
+    };
+    res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
+    if (stream) {
+      while ((request.bytesSent ?? 0) < total) {
+        if (!(await put(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: { content: filler }, finish_reason: null }] })}\n\n`))) return;
+      }
+      if (!(await put(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`))) return;
+    } else {
+      if (!(await put(`{"id":"${id}","object":"chat.completion","model":${JSON.stringify(model)},"choices":[{"index":0,"message":{"role":"assistant","content":"`))) return;
+      while ((request.bytesSent ?? 0) < total) if (!(await put(filler))) return;
+      if (!(await put('"},"finish_reason":"stop"}]}'))) return;
+    }
+    res.end();
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -284,6 +337,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     requests,
     get connections() {
       return connections;
+    },
+    get openSockets() {
+      return sockets.size;
     },
     script: (...replies) => void queue.push(...replies),
     setRespond: (fn) => void (respond = fn),

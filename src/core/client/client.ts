@@ -2,10 +2,10 @@
 // calls, an AbortSignal that really closes the connection, a first-byte and an idle timeout, safe
 // retries, and a log entry per request that never carries the key.
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
-import { KestrelError, classifyNetworkError, classifyStatus, looksLikeHtml, streamError } from './errors';
+import { KestrelError, classifyNetworkError, classifyStatus, looksLikeHtml, redact, streamError } from './errors';
 import { parseModels } from './models';
 import type { ProxyChoice } from './proxy';
-import { parseRetryAfter, realClock, retryDelay, type Clock } from './retry';
+import { MAX_RETRY_WAIT_MS, parseRetryAfter, realClock, retryDelay, type Clock } from './retry';
 import { SseDecoder, interpretChunk, type StreamEvent } from './sse';
 import type { ChatClient, ChatRequest, CompletionResult, CompletionStream, FinishReason, ModelInfo, RequestOptions, Usage } from './types';
 
@@ -23,6 +23,8 @@ export interface RequestLogEntry {
   usage?: Usage;
   retries?: number;
   errorKind?: string;
+  /** Bytes of the answer body read (a too-large answer stops at the cap). */
+  bytes?: number;
 }
 
 export interface ClientOptions {
@@ -89,6 +91,8 @@ export function createChatClient(options: ClientOptions): Client {
   const dispatcher: Dispatcher = options.dispatcher ?? ownDispatcher!;
   let lastUsed = -Infinity;
   let warming: Promise<void> | undefined;
+  /** The provider asked (Retry-After) for no request before this time (clock ms). */
+  let blockedUntil = -Infinity;
 
   const headers = (accept: string): Record<string, string> => ({
     'content-type': 'application/json',
@@ -118,16 +122,38 @@ export function createChatClient(options: ClientOptions): Client {
     maxRetries: number,
     model: string | undefined,
     entry: RequestLogEntry,
+    /** Told when an attempt starts ('send') and when a wait before one starts ('wait'). */
+    onPhase: (phase: 'send' | 'wait') => void = () => {},
   ): Promise<{ response: Dispatcher.ResponseData; sentAt: number }> {
+    const cancelled = () => (signal.reason instanceof KestrelError ? signal.reason : new KestrelError('aborted', 'The request was cancelled.'));
     for (let attempt = 0; ; attempt++) {
+      // No request reaches a provider that asked us to wait: wait with it when the caller allows
+      // retries and the wait is short, otherwise fail at once without contacting it.
+      const blockedFor = blockedUntil - clock.now();
+      if (blockedFor > 0) {
+        if (maxRetries > 0 && blockedFor <= MAX_RETRY_WAIT_MS) {
+          onPhase('wait');
+          await clock.sleep(blockedFor, signal).catch(() => {
+            throw cancelled();
+          });
+        } else {
+          throw new KestrelError('rate-limited', `${host} asked Kestrel to wait before the next request; try again in ${Math.ceil(blockedFor / 1000)} s.`, { status: 429, retryAfterMs: blockedFor, model });
+        }
+      }
+      onPhase('send');
       const sentAt = clock.now();
       let failure: KestrelError;
       try {
         const response = await dispatcher.request({ origin, path: basePath + path, method, headers: headers(accept), body, signal, headersTimeout: 0, bodyTimeout: 0 });
         lastUsed = clock.now();
         entry.status = response.statusCode;
-        if (response.statusCode < 400) return { response, sentAt };
+        if (response.statusCode < 300) return { response, sentAt };
         const text = await readText(response.body, ERROR_BODY_LIMIT);
+        if (response.statusCode < 400 && !looksLikeHtml(text)) {
+          // undici follows no redirects; an API never redirects a POST, a captive portal or a wrong base URL does.
+          const to = header(response.headers, 'location');
+          throw new KestrelError('network', `${host} redirected the request${to ? ` to ${redirectTarget(to)}` : ''} (HTTP ${response.statusCode}): a captive portal or proxy may be in the way, or "kestrel.baseUrl" is wrong.`, { status: response.statusCode, model });
+        }
         failure = classifyStatus({
           status: response.statusCode,
           body: parseJson(text),
@@ -137,15 +163,17 @@ export function createChatClient(options: ClientOptions): Client {
           key: options.apiKey,
           retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after')) ?? parseRetryAfter(header(response.headers, 'x-ratelimit-reset-after')),
         });
+        if (failure.retryAfterMs !== undefined) blockedUntil = Math.max(blockedUntil, clock.now() + failure.retryAfterMs);
       } catch (error) {
-        if (signal.aborted) throw signal.reason instanceof KestrelError ? signal.reason : new KestrelError('aborted', 'The request was cancelled.');
+        if (signal.aborted) throw cancelled();
         failure = error instanceof KestrelError ? error : classifyNetworkError(error, host);
       }
       const delay = attempt < maxRetries ? retryDelay(failure, attempt + 1, random) : undefined;
       if (delay === undefined) throw failure;
       entry.retries = attempt + 1;
+      onPhase('wait');
       await clock.sleep(delay, signal).catch(() => {
-        throw signal.reason instanceof KestrelError ? signal.reason : new KestrelError('aborted', 'The request was cancelled.');
+        throw cancelled();
       });
     }
   }
@@ -165,8 +193,14 @@ export function createChatClient(options: ClientOptions): Client {
     const firstByteMs = requestOptions.firstByteTimeoutMs ?? settings.firstByteTimeoutMs;
     const idleMs = requestOptions.idleTimeoutMs ?? settings.idleTimeoutMs;
     const timers = new Timers();
-    timers.set('first', firstByteMs, () => abortWith(new KestrelError('timeout', `${host} sent nothing for ${Math.round(firstByteMs / 1000)} s. Try again, or check the network.`)));
-    timers.set('wall', settings.wallClockMs, () => abortWith(new KestrelError('timeout', `The answer from ${host} took longer than ${Math.round(settings.wallClockMs / 1000)} s and was cut off.`)));
+    // Restarted on each attempt, so a wait before a retry never counts against the first byte.
+    const startFirstByteTimer = () => timers.set('first', firstByteMs, () => abortWith(new KestrelError('timeout', `${host} sent nothing for ${seconds(firstByteMs)}. Try again, or check the network.`)));
+    timers.set('wall', settings.wallClockMs, () => abortWith(new KestrelError('timeout', `The answer from ${host} took longer than ${seconds(settings.wallClockMs)} and was cut off.`)));
+    // A server that ignores max_tokens is cut off here: each text delta carries at least one token,
+    // and the margin allows for proxies that re-chunk the stream.
+    const maxDeltas = request.maxTokens !== undefined && request.maxTokens > 0 ? request.maxTokens * 2 + 16 : Infinity;
+    let deltas = 0;
+    let overran = false;
 
     const entry: RequestLogEntry = { method: 'POST', url: `${origin}${basePath}/chat/completions`, model: request.model };
     const started = clock.now();
@@ -186,6 +220,7 @@ export function createChatClient(options: ClientOptions): Client {
         requestOptions.maxRetries ?? settings.maxRetries,
         request.model,
         entry,
+        (phase) => (phase === 'send' ? startFirstByteTimer() : timers.clear('first')),
       );
       const contentType = header(response.headers, 'content-type') ?? '';
       let bytes = 0;
@@ -196,16 +231,22 @@ export function createChatClient(options: ClientOptions): Client {
           entry.firstByteMs = firstByteAt - sentAt;
           timers.clear('first');
         }
-        timers.set('idle', idleMs, () => abortWith(new KestrelError('timeout', `${host} stopped sending for ${Math.round(idleMs / 1000)} s part-way through the answer.`)));
+        timers.set('idle', idleMs, () => abortWith(new KestrelError('timeout', `${host} stopped sending for ${seconds(idleMs)} part-way through the answer.`)));
         bytes += chunk.byteLength;
-        if (bytes > settings.maxResponseBytes) abortWith(new KestrelError('too-large', `The answer from ${host} was larger than ${Math.round(settings.maxResponseBytes / 1048576)} MB and was cut off.`));
+        entry.bytes = bytes;
+        if (bytes > settings.maxResponseBytes) abortWith(new KestrelError('too-large', `The answer from ${host} was larger than ${megabytes(settings.maxResponseBytes)} and was cut off; Kestrel stopped reading it.`));
       };
       const handle = (event: StreamEvent) => {
         if (failure) return;
         switch (event.type) {
           case 'delta':
+            if (overran) break;
             text += event.text;
             onDelta(event.text);
+            if (++deltas >= maxDeltas) {
+              overran = true;
+              finishReason = 'length';
+            }
             break;
           case 'finish':
             finishReason = event.reason;
@@ -220,7 +261,7 @@ export function createChatClient(options: ClientOptions): Client {
             failure = streamError(event.payload, host, options.apiKey, request.model);
             break;
           case 'malformed':
-            failure = new KestrelError('malformed', `${host} sent data Kestrel could not read part-way through the answer.`, { providerMessage: event.data });
+            failure = new KestrelError('malformed', `${host} sent data Kestrel could not read part-way through the answer.`, { providerMessage: redact(event.data, options.apiKey) });
             break;
         }
       };
@@ -242,8 +283,9 @@ export function createChatClient(options: ClientOptions): Client {
           }
           decoder.feed(chunk);
           if (failure) throw failure;
+          if (overran) break;
         }
-        decoder.end();
+        if (!overran) decoder.end();
       } else {
         // A plain JSON answer (non-streaming call, or a server that ignored `stream: true`).
         const chunks: Uint8Array[] = [];
@@ -261,13 +303,18 @@ export function createChatClient(options: ClientOptions): Client {
         for (const event of interpretChunk(json)) handle(event);
       }
       if (failure) throw failure;
-      finished = true;
+      // An overrun body is left unread: the finally block closes its connection.
+      finished = !overran;
       const totalMs = clock.now() - sentAt;
       entry.totalMs = totalMs;
       return { text, finishReason, usage, model: servedModel, timing: { firstByteMs: entry.firstByteMs ?? totalMs, totalMs } };
     } catch (error) {
       const reason = controller.signal.reason;
-      const failure = controller.signal.aborted && reason instanceof KestrelError ? reason : error instanceof KestrelError ? error : classifyNetworkError(error, host);
+      let failure = controller.signal.aborted && reason instanceof KestrelError ? reason : error instanceof KestrelError ? error : classifyNetworkError(error, host);
+      if (failure.kind === 'network' && firstByteAt !== undefined && !(error instanceof KestrelError)) {
+        const code = (error as { code?: string })?.code;
+        failure = new KestrelError('network', `${host} closed the connection part-way through the answer${code ? ` (${code})` : ''}. Try again.`, { model: request.model, cause: error });
+      }
       if (failure.kind === 'aborted' && stopSignal?.aborted) {
         // The caller stopped reading on purpose (e.g. the first line was enough): what arrived is the answer.
         entry.totalMs = clock.now() - started;
@@ -359,6 +406,24 @@ export function createChatClient(options: ClientOptions): Client {
       await ownDispatcher?.close().catch(() => ownDispatcher.destroy());
     },
   };
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms / 1000)} s`;
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 1048576 ? `${Number((bytes / 1048576).toFixed(1))} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** Where a redirect points, without its query (which may carry tokens). */
+function redirectTarget(location: string): string {
+  try {
+    const url = new URL(location);
+    return url.origin + url.pathname;
+  } catch {
+    return location.split('?')[0].slice(0, 200);
+  }
 }
 
 function definedOnly(options: ClientOptions): Partial<typeof DEFAULTS> {

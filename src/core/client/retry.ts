@@ -39,6 +39,8 @@ export function parseRetryAfter(value: string | null | undefined, nowMs = Date.n
 }
 
 export function isRetryable(error: KestrelError): boolean {
+  // A redirect (3xx, reported as `network`) will redirect again.
+  if (error.status !== undefined && error.status < 400) return false;
   return ['rate-limited', 'overloaded', 'server', 'network'].includes(error.kind) && error.status !== 501;
 }
 
