@@ -1,0 +1,189 @@
+// Hostile model output in the real chat webview: script tags, event-handler attributes, `javascript:`
+// links (raw, markdown, encoded, mixed case, reference-style), an iframe, a <style> injection and a
+// 100,000-character line. Every payload tries to set a global and the frame's title; the check reads
+// both inside the frame, looks for any element carrying an on* attribute or a script URL, and checks
+// that the long line leaves the panel usable (no horizontal overflow, the input in view, scrolling).
+import * as assert from 'node:assert/strict';
+import type { ConsoleMessage, FrameLocator } from 'playwright-core';
+import type { FakeReply, FakeServerOptions, LoggedRequest } from '../support/fake-server';
+import type { Check, CheckContext } from './run';
+
+const LONG_LINE = 'x'.repeat(50_000) + 'y'.repeat(50_000);
+const PWN = (how: string) => `window.__kestrelPwned='${how}';document.title='pwned-${how}'`;
+
+const HOSTILE = [
+  '# A hostile answer',
+  '',
+  `<script>${PWN('script')}</script>`,
+  '',
+  `<img src=x onerror="${PWN('img')}">`,
+  '',
+  `<svg onload="${PWN('svg')}"><circle r="5"/></svg>`,
+  '',
+  `<iframe src="javascript:parent.${PWN('iframe')}"></iframe>`,
+  '',
+  `<iframe srcdoc="<script>parent.${PWN('srcdoc')}</script>"></iframe>`,
+  '',
+  '<style>body { display: none !important; } #input { display: none !important; } * { width: 99999px !important; }</style>',
+  '',
+  `<a href="javascript:${PWN('raw-link')}">a raw javascript link</a>`,
+  '',
+  `<div onclick="${PWN('div')}" onmouseover="${PWN('hover')}">hover over me</div>`,
+  '',
+  `<details open ontoggle="${PWN('toggle')}">details</details>`,
+  '',
+  `Inline <b onmouseover="${PWN('inline')}">bold</b> and <span style="position:fixed;inset:0;background:red">overlay</span>.`,
+  '',
+  `[a markdown javascript link](javascript:${PWN('md-link')})`,
+  '',
+  '[an encoded one](jav&#x09;ascript:alert(1)) [mixed case](JaVaScRiPt:alert(1)) [vbscript](vbscript:msgbox(1))',
+  '',
+  '[a data: page](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) <javascript:alert(1)>',
+  '',
+  `![an image](x" onerror="${PWN('md-img')})`,
+  '',
+  '[a reference link][evil]',
+  '',
+  `[evil]: javascript:${PWN('ref-link')}`,
+  '',
+  '```"><img src=x onerror=alert(1)>',
+  'code under a hostile info string',
+  '```',
+  '',
+  '```html',
+  `<script>${PWN('code')}</script>`,
+  '```',
+  '',
+  LONG_LINE,
+  '',
+  '```',
+  LONG_LINE,
+  '```',
+  '',
+  'The end of the hostile answer.',
+].join('\n');
+
+const lastQuestion = (r: LoggedRequest) => String((r.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)?.content ?? '');
+
+/** The answer in pieces of 2,000 characters: a model streams, but not 4 characters at a time here. */
+function pieces(text: string, size = 2000): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+export const server: FakeServerOptions = {
+  latency: { firstTokenMs: 100, tokensPerSecond: 200 },
+  respond: (request): FakeReply => (/hostile/i.test(lastQuestion(request)) ? { chunks: pieces(HOSTILE) } : { text: 'A plain answer.' }),
+};
+
+const chat = (ctx: CheckContext): FrameLocator => ctx.chatFrame();
+
+interface FrameReport {
+  pwned: unknown;
+  title: string;
+  scripts: string[];
+  forbidden: string[];
+  handlers: string[];
+  scriptUrls: string[];
+  styled: number;
+  text: string;
+  longLineShown: boolean;
+  viewport: { width: number; height: number };
+  pageScrollWidth: number;
+  log: { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number };
+  input: { top: number; bottom: number; left: number; right: number; visible: boolean };
+  scrolled: { top: number; back: number };
+}
+
+export const checks: Check[] = [
+  {
+    name: 'a hostile answer renders inertly: no script runs, no handler or script URL survives, the long line keeps the panel usable',
+    async run(ctx) {
+      const cspReports: string[] = [];
+      const onConsole = (message: ConsoleMessage) => {
+        if (/Content Security Policy|pwned/i.test(message.text())) cspReports.push(message.text().slice(0, 200));
+      };
+      ctx.page.on('console', onConsole);
+      try {
+        await ctx.runCommand('Kestrel: Open Chat');
+        const frame = chat(ctx);
+        const input = frame.locator('#input');
+        await input.waitFor({ timeout: 20_000 });
+        await input.click();
+        await input.fill('Show me something hostile');
+        await input.press('Enter');
+        await frame.locator('.turn-assistant .body', { hasText: 'The end of the hostile answer.' }).waitFor({ timeout: 60_000 });
+        await frame.locator('#send:not(.stop)').waitFor({ timeout: 30_000 });
+        // Hover and click where the payloads put their handlers: nothing may fire.
+        await frame.locator('.turn-assistant .body', { hasText: 'hover over me' }).first().hover();
+        await frame.locator('.turn-assistant .body', { hasText: 'a raw javascript link' }).first().click();
+        await ctx.page.waitForTimeout(500);
+
+        const report = (await frame.locator('body').evaluate((body) => {
+          const doc = body.ownerDocument;
+          const win = doc.defaultView as Window & { __kestrelPwned?: unknown };
+          const all = Array.from(doc.querySelectorAll('*'));
+          const log = doc.querySelector('#log') as HTMLElement;
+          const answer = Array.from(doc.querySelectorAll('.turn-assistant .body')).at(-1) as HTMLElement;
+          const input = (doc.querySelector('#input') as HTMLElement).getBoundingClientRect();
+          const scriptUrl = /^\s*(javascript|vbscript|data):/i;
+          const before = log.scrollTop;
+          log.scrollTop = 0;
+          const top = log.scrollTop;
+          log.scrollTop = log.scrollHeight;
+          return {
+            pwned: win.__kestrelPwned,
+            title: doc.title,
+            scripts: Array.from(doc.querySelectorAll('script')).map((s) => s.getAttribute('src') ?? `inline: ${s.textContent?.slice(0, 40)}`),
+            forbidden: Array.from(log.querySelectorAll('script, iframe, style, img, svg, object, embed, form, link, meta, base')).map((e) => e.tagName),
+            handlers: all.flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`)),
+            scriptUrls: all.flatMap((e) => ['href', 'src', 'action', 'formaction', 'xlink:href'].filter((n) => scriptUrl.test(e.getAttribute(n) ?? '')).map((n) => `${e.tagName}[${n}=${e.getAttribute(n)?.slice(0, 30)}]`)),
+            styled: log.querySelectorAll('[style]').length,
+            text: answer.innerText.slice(0, 5000),
+            longLineShown: answer.innerText.includes('x'.repeat(1000)),
+            viewport: { width: win.innerWidth, height: win.innerHeight },
+            pageScrollWidth: doc.documentElement.scrollWidth,
+            log: { scrollWidth: log.scrollWidth, clientWidth: log.clientWidth, scrollHeight: log.scrollHeight, clientHeight: log.clientHeight },
+            input: { top: input.top, bottom: input.bottom, left: input.left, right: input.right, visible: input.width > 0 && input.height > 0 && getComputedStyle(doc.querySelector('#input')!).display !== 'none' },
+            scrolled: { top, back: before },
+          };
+        })) as FrameReport;
+        // The top of the answer (the payloads, shown as text), then its end (the long line wrapped).
+        await frame.locator('.turn-assistant').last().evaluate((turn) => turn.scrollIntoView({ block: 'start' }));
+        await ctx.screenshot('hostile-answer');
+        await frame.locator('#log').evaluate((log) => (log.scrollTop = log.scrollHeight));
+        await ctx.screenshot('hostile-long-line');
+
+        assert.equal(report.pwned, undefined, `a payload ran: ${String(report.pwned)}`);
+        assert.doesNotMatch(report.title, /pwned/, 'the frame title is untouched');
+        // VS Code's own bootstrap (it defines acquireVsCodeApi) and Kestrel's bundle, nothing else.
+        const foreign = report.scripts.filter((src) => !/webview\.js$/.test(src) && !/^inline: \s*globalThis\.acquireVsCodeApi/.test(src));
+        assert.deepEqual(foreign, [], 'no script element but VS Code\'s and Kestrel\'s own');
+        assert.deepEqual(report.forbidden, [], 'no script, iframe, style, img or svg element in the conversation');
+        assert.deepEqual(report.handlers, [], 'no element carries an on* attribute');
+        assert.deepEqual(report.scriptUrls, [], 'no javascript:, vbscript: or data: URL');
+        assert.equal(report.styled, 0, 'no inline style from the answer');
+        // Rendered as text, not as markup: the raw tags are visible words.
+        assert.match(report.text, /<script>window\.__kestrelPwned/);
+        assert.match(report.text, /<img src=x onerror=/);
+        assert.ok(report.longLineShown, 'the long line is shown');
+        // The 100,000-character line wraps or scrolls inside its block: the panel does not widen.
+        assert.ok(report.pageScrollWidth <= report.viewport.width + 1, `the page is ${report.pageScrollWidth} px wide in a ${report.viewport.width} px frame`);
+        assert.ok(report.log.scrollWidth <= report.log.clientWidth + 1, `the conversation overflows sideways: ${report.log.scrollWidth} > ${report.log.clientWidth}`);
+        assert.ok(report.log.scrollHeight > report.log.clientHeight, 'the conversation is taller than the panel');
+        assert.equal(report.scrolled.top, 0, 'the conversation scrolls');
+        assert.ok(report.input.visible, 'the input is shown');
+        assert.ok(report.input.bottom <= report.viewport.height + 1 && report.input.top >= 0, `the input is in view: ${JSON.stringify(report.input)} in ${JSON.stringify(report.viewport)}`);
+        assert.ok(report.input.right <= report.viewport.width + 1, 'the input fits the width');
+        // The chat still works after it.
+        await input.fill('And now something plain');
+        await input.press('Enter');
+        await frame.locator('.turn-assistant .body', { hasText: 'A plain answer.' }).waitFor({ timeout: 20_000 });
+        console.log(`    hostile answer: ${HOSTILE.length.toLocaleString('en')} characters; console messages about CSP or payloads while it rendered: ${cspReports.length}${cspReports.length ? `\n      ${cspReports.slice(0, 5).join('\n      ')}` : ''}`);
+      } finally {
+        ctx.page.off('console', onConsole);
+      }
+    },
+  },
+];
