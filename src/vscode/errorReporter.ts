@@ -1,11 +1,13 @@
-// Shows provider errors to the user: one notification per kind of fault per burst, with the action
-// that fixes it. Automatic inline suggestions never raise a notification for passing faults
-// (rate limits, overload, server errors, timeouts, network): the status bar says it instead.
+// Shows provider errors to the user, with the action that fixes it. A request the user made (an
+// action) always gets its answer. Automatic inline suggestions raise at most one notification per
+// kind of fault per burst (a burst ends after a minute without that fault), and none for passing
+// faults (rate limits, overload, server errors, timeouts, network): the status bar says it instead.
 import * as vscode from 'vscode';
 import { KestrelError } from '../core/client/errors';
 import type { Purpose, StatusReporter } from './services';
 
-const BURST_MS = 60_000;
+/** A fault of the same kind within this time of the previous one belongs to the same burst. */
+const BURST_GAP_MS = 60_000;
 const QUIET_FOR_INLINE = new Set(['rate-limited', 'overloaded', 'server', 'network', 'timeout', 'malformed', 'aborted']);
 
 export type NoticeSeverity = 'info' | 'warning' | 'error';
@@ -38,7 +40,8 @@ export const notices = {
 };
 
 export class ErrorReporter {
-  private readonly lastShown = new Map<string, number>();
+  /** Per kind of fault: when automatic suggestions last hit it. */
+  private readonly lastSeen = new Map<string, number>();
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -52,12 +55,13 @@ export class ErrorReporter {
     const kind = err?.kind ?? 'unexpected';
     const message = err?.userMessage ?? `Kestrel hit an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
     this.log.error(`[${origin}] ${kind}: ${message}`);
-    if (origin === 'inline') this.status.setInlineState('error', message);
-    if (origin === 'inline' && QUIET_FOR_INLINE.has(kind)) return;
-
-    const last = this.lastShown.get(kind) ?? -Infinity;
-    if (this.now() - last < BURST_MS) return;
-    this.lastShown.set(kind, this.now());
+    if (origin === 'inline') {
+      this.status.setInlineState('error', message);
+      if (QUIET_FOR_INLINE.has(kind)) return;
+      const previous = this.lastSeen.get(kind) ?? -Infinity;
+      this.lastSeen.set(kind, this.now());
+      if (this.now() - previous < BURST_GAP_MS) return;
+    }
 
     const actions: [string, string][] = [];
     if (kind === 'auth') actions.push(['Set API Key', 'kestrel.setApiKey']);
