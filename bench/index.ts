@@ -5,6 +5,7 @@ import * as os from 'node:os';
 
 const benches: { name: string; load: () => Promise<{ run(): Promise<string> }> }[] = [
   { name: 'client', load: async () => import('./client') },
+  { name: 'faults', load: async () => import('./faults') },
   { name: 'inline-pipeline', load: async () => import('./inline-pipeline') },
   { name: 'typing-session', load: async () => import('./typing-session') },
   { name: 'chat-render', load: async () => import('./chat-render') },

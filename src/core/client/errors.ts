@@ -94,7 +94,8 @@ export interface StatusContext {
 export function classifyStatus(ctx: StatusContext): KestrelError {
   const said = providerMessageOf(ctx.body);
   const providerMessage = said ? clip(redact(said, ctx.key)) : undefined;
-  const because = providerMessage ? `: ${providerMessage}` : '.';
+  // The provider's words end a sentence, so the advice after them reads as its own.
+  const because = providerMessage ? `: ${providerMessage}${/[.!?…]$/.test(providerMessage) ? '' : '.'}` : '.';
   const details: KestrelErrorDetails = { status: ctx.status, providerMessage, retryAfterMs: ctx.retryAfterMs, model: ctx.model };
   const model = ctx.model ? `"${ctx.model}"` : 'the model';
   const statusCode = typeof (ctx.body as { statusCode?: unknown })?.statusCode === 'string' ? Number((ctx.body as { statusCode: string }).statusCode) : undefined;
