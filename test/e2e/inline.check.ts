@@ -14,8 +14,16 @@ const ANSWERS: [RegExp, string][] = [
   [/const subtotalValue = computeTheSubtotal$/, '<fill>(cart);</fill>'],
 ];
 
+/** A whole function body, for the multi-line case (the cursor on an empty line that opens a block). */
+const TOTAL_BODY = 'let sum = 0;\n  for (const item of items) {\n    sum += item.price * item.quantity;\n  }\n  return sum;\n}';
+const ITEM = 'export interface Item {\n  name: string;\n  price: number;\n  quantity: number;\n}\n\n';
+
+function userText(request: LoggedRequest): string {
+  return String(request.body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? '');
+}
+
 function cursorLine(request: LoggedRequest): string {
-  const user = String(request.body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? '');
+  const user = userText(request);
   const before = user.slice(0, user.indexOf('{{HOLE}}'));
   return before.slice(before.lastIndexOf('\n') + 1);
 }
@@ -24,6 +32,7 @@ export const server: FakeServerOptions = {
   latency: { firstTokenMs: 300, tokensPerSecond: 60 },
   respond: (request): FakeReply => {
     const line = cursorLine(request);
+    if (line === '  ' && /function total\(items: Item\[\]\): number \{\n {2}\{\{HOLE\}\}/.test(userText(request))) return { text: `<fill>${TOTAL_BODY}</fill>` };
     const hit = ANSWERS.find(([pattern]) => pattern.test(line));
     return { text: hit ? hit[1] : '<fill></fill>' };
   },
@@ -61,6 +70,25 @@ export const checks: Check[] = [
   {
     name: 'prose and prompt tags never reach the ghost text',
     run: (ctx) => typeAcceptSave(ctx, 'scratch/total.ts', 'const total = ', 'const total = subtotal(items);', 'prose-and-tags'),
+  },
+  {
+    name: 'Enter inside a new function body brings the whole body as ghost text, written with the file indentation',
+    async run(ctx) {
+      const head = `${ITEM}export function total(items: Item[]): number {`;
+      ctx.writeWorkspaceFile('scratch/total-body.ts', head);
+      await ctx.openFile('scratch/total-body.ts');
+      await ctx.press('Control+End');
+      await ctx.press('Enter');
+      const ghost = await ctx.waitForGhost(15_000);
+      // The first line is inline and the rest are view zones, so their DOM order varies: check each.
+      for (const line of TOTAL_BODY.split('\n')) assert.ok(ghost.includes(line.trim()), `ghost text shows ${line.trim()}`);
+      await ctx.screenshot('ghost-multiline');
+      await ctx.press('Tab');
+      await ctx.page.waitForTimeout(200);
+      await ctx.press('Control+S');
+      await ctx.page.waitForTimeout(700);
+      assert.equal(ctx.readWorkspaceFile('scratch/total-body.ts'), `${head}\n  ${TOTAL_BODY}`);
+    },
   },
   {
     name: 'typing the start of a shown suggestion keeps it without a new request',

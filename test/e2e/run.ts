@@ -134,10 +134,11 @@ function helpers(page: Page, server: FakeServer, run: RunFolder, base: string): 
     },
     async waitForGhost(timeoutMs = 10_000) {
       await ghost.first().waitFor({ timeout: timeoutMs });
-      return (await ghost.allTextContents()).join('');
+      return this.ghostText();
     },
     async ghostText() {
-      return (await ghost.allTextContents()).join('');
+      // The editor draws spaces as no-break spaces.
+      return (await ghost.allTextContents()).join('').replace(/\u00a0/g, ' ');
     },
     async type(text, delayMs = 70) {
       await page.keyboard.type(text, { delay: delayMs });
