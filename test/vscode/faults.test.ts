@@ -11,6 +11,7 @@ interface Notice {
   severity: string;
   message: string;
   modal: boolean;
+  actions: string[];
 }
 interface ChatState {
   turns: { role: string; content: string; error?: string; action?: string }[];
@@ -121,9 +122,12 @@ describe('Faults', () => {
         await between?.();
       }
     }
+    let bursts = 0;
+    /** A document of its own per test, so no suggestion can come from an earlier test's cache. */
     async function editor(): Promise<vscode.TextEditor> {
-      const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: 'function total(values: number[]) {\n  const sum = \n}\n' }));
-      shown.selection = new vscode.Selection(1, 14, 1, 14);
+      const content = `// burst ${++bursts}\nfunction total(values: number[]) {\n  const sum = \n}\n`;
+      const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content }));
+      shown.selection = new vscode.Selection(2, 14, 2, 14);
       return shown;
     }
 
@@ -136,7 +140,11 @@ describe('Faults', () => {
         assert.ok(completions().length > before + 1, `the burst reached the provider (${completions().length - before} requests)`);
         const shown = await notices();
         assert.equal(shown.length, fault.notifiesInline ? 1 : 0, `notifications: ${JSON.stringify(shown.map((n) => n.message))}`);
-        if (shown.length) assert.match(shown[0].message, fault.message);
+        if (shown.length) {
+          assert.match(shown[0].message, fault.message);
+          const fix = { setApiKey: 'Set API Key', selectModel: 'Select Model' }[fault.action ?? ''];
+          if (fix) assert.ok(shown[0].actions.includes(fix), `offers ${fix}: ${shown[0].actions.join(', ')}`);
+        }
         await allEnded();
 
         server.setRespond(() => ({ text: 'values.length;' }));
@@ -145,33 +153,35 @@ describe('Faults', () => {
       });
     }
 
-    it('HTTP 429 with Retry-After: no request reaches the provider until it expires, and none is shown', async () => {
-      const WAIT_S = 3;
-      server.setRespond(() => ({ status: 429, headers: { 'retry-after': String(WAIT_S) } }));
-      const typing = await editor();
-      const before = completions().length;
-      await typeBurst(typing, 10);
-      const limited = completions().slice(before);
-      assert.equal(limited.length, 1, `requests during the pause: ${limited.length}`);
-      const pausedUntil = limited[0].finishedAt! + WAIT_S * 1000;
-      assert.deepEqual(await notices(), [], 'a rate limit while typing is quiet');
+    // Without Retry-After, Kestrel leaves the provider alone for a few seconds of its own.
+    for (const { retryAfter, waitS } of [{ retryAfter: '3', waitS: 3 }, { retryAfter: undefined, waitS: 5 }]) {
+      it(`HTTP 429 ${retryAfter ? 'with' : 'without'} Retry-After: no request reaches the provider for ${waitS} s, and none is shown`, async () => {
+        server.setRespond(() => ({ status: 429, headers: retryAfter ? { 'retry-after': retryAfter } : ({} as Record<string, string>) }));
+        const typing = await editor();
+        const before = completions().length;
+        await typeBurst(typing, 10);
+        const limited = completions().slice(before);
+        assert.equal(limited.length, 1, `requests during the pause: ${limited.length}`);
+        const pausedUntil = limited[0].finishedAt! + waitS * 1000;
+        assert.deepEqual(await notices(), [], 'a rate limit while typing is quiet');
 
-      server.setRespond(() => ({ text: 'values.length;' }));
-      // Keep typing across the end of the pause: the first request after it may go out.
-      let item: { text: string } | undefined;
-      await waitFor(async () => {
-        const at = typing.selection.active;
-        await typing.edit((e) => e.insert(at, ' '));
-        typing.selection = new vscode.Selection(at.line, at.character + 1, at.line, at.character + 1);
-        item = await provide();
-        return item;
-      }, 'a suggestion after the pause', (WAIT_S + 10) * 1000);
-      assert.equal(item?.text, 'values.length;');
-      const after = completions().slice(before + 1);
-      assert.ok(after.length >= 1);
-      for (const request of after) assert.ok(request.receivedAt >= pausedUntil, `a request went out ${pausedUntil - request.receivedAt} ms before the pause ended`);
-      await allEnded();
-    });
+        server.setRespond(() => ({ text: 'values.length;' }));
+        // Keep typing across the end of the pause: the first request after it may go out.
+        let item: { text: string } | undefined;
+        await waitFor(async () => {
+          const at = typing.selection.active;
+          await typing.edit((e) => e.insert(at, ' '));
+          typing.selection = new vscode.Selection(at.line, at.character + 1, at.line, at.character + 1);
+          item = await provide();
+          return item;
+        }, 'a suggestion after the pause', (waitS + 10) * 1000);
+        assert.equal(item?.text, 'values.length;');
+        const after = completions().slice(before + 1);
+        assert.ok(after.length >= 1);
+        for (const request of after) assert.ok(request.receivedAt >= pausedUntil, `a request went out ${pausedUntil - request.receivedAt} ms before the pause ended`);
+        await allEnded();
+      });
+    }
   });
 
   describe('palette actions', () => {
