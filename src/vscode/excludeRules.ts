@@ -58,15 +58,29 @@ export class ExcludeRules implements vscode.Disposable {
   }
 
   isExcluded(uri: vscode.Uri): boolean {
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (!folder) return this.fallback.isExcluded(uri.path);
-    const matcher = this.matchers.get(folder.uri.toString());
+    const found = folderOf(uri);
+    if (!found) return this.fallback.isExcluded(uri.path);
+    const matcher = this.matchers.get(found.folder.uri.toString());
     // The folder's `.kestrelignore` is not read yet (just after start-up, or a folder just added).
     if (!matcher) return true;
-    return matcher.isExcluded(uri.path, vscode.workspace.asRelativePath(uri, false));
+    return matcher.isExcluded(uri.path, found.relative);
   }
 
   dispose(): void {
     this.subscriptions.forEach((d) => d.dispose());
   }
+}
+
+/**
+ * The workspace folder a document belongs to, and its path there. Besides files this covers the
+ * same file seen through another scheme (a notebook cell, a git or diff view of it), whose path
+ * is the file's: `.kestrelignore` applies to those too.
+ */
+function folderOf(uri: vscode.Uri): { folder: vscode.WorkspaceFolder; relative: string } | undefined {
+  const direct = vscode.workspace.getWorkspaceFolder(uri);
+  if (direct) return { folder: direct, relative: vscode.workspace.asRelativePath(uri, false) };
+  const folder = (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => uri.path.startsWith(f.uri.path.replace(/\/+$/, '') + '/'))
+    .sort((a, b) => b.uri.path.length - a.uri.path.length)[0];
+  return folder ? { folder, relative: uri.path.slice(folder.uri.path.replace(/\/+$/, '').length + 1) } : undefined;
 }

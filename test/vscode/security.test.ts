@@ -286,6 +286,16 @@ describe('Security', () => {
       assertNoCanary();
     });
 
+    it('the same files seen through another scheme (a git view, a notebook cell, an untitled copy) are excluded too', async () => {
+      for (const path of ['private/notes.ts', 'secrets/config.ts', '.env']) {
+        for (const scheme of ['git', 'vscode-notebook-cell', 'untitled']) {
+          const uri = file(path).with({ scheme, query: scheme === 'git' ? '{"ref":"HEAD"}' : '', fragment: scheme === 'vscode-notebook-cell' ? 'W0sZmlsZQ==' : '' });
+          assert.equal(await isExcluded(uri), true, uri.toString());
+        }
+      }
+      assert.equal(await isExcluded(file('src/checkout.ts').with({ scheme: 'git' })), false);
+    });
+
     it('a workspace setting cannot remove the user\'s exclusions', async () => {
       await workspaceSettings({ 'kestrel.exclude': [] });
       try {
