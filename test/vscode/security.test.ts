@@ -296,6 +296,30 @@ describe('Security', () => {
       assert.equal(await isExcluded(file('src/checkout.ts').with({ scheme: 'git' })), false);
     });
 
+    // Known leak, outside this suite's files: Write Tests reads an existing test file as the
+    // example for the model without asking whether it is excluded (src/vscode/actions.ts,
+    // generateTests() and readHead()). Enable once it skips excluded files.
+    it.skip('not as the example test file Write Tests shows the model', async () => {
+      await writeText(file('.kestrelignore'), '# kept at home\nprivate/\ntests/\n');
+      await writeText(file('tests/private.test.ts'), `// ${CANARY_IGNORE}\ndescribe('private', () => {});\n`);
+      try {
+        await waitFor(async () => (await isExcluded(file('tests/private.test.ts'))) || undefined, 'tests/ to count as excluded', 10_000);
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file('src/checkout.ts')));
+        editor.selection = new vscode.Selection(2, 0, 5, 1);
+        const before = completions(first).length;
+        await vscode.commands.executeCommand('kestrel.generateTests');
+        assert.equal(completions(first).length, before + 1, 'Write Tests asked the model');
+        const sent = JSON.stringify(completions(first).at(-1)!.body);
+        assert.ok(!sent.includes(CANARY_IGNORE) && !sent.includes('adds price times quantity'), 'an ignored test file was sent as the example');
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await remove(file('tests/private.test.ts'));
+        await writeText(file('.kestrelignore'), '# kept at home\nprivate/\n');
+      }
+      assertNoCanary();
+    });
+
     it('a workspace setting cannot remove the user\'s exclusions', async () => {
       await workspaceSettings({ 'kestrel.exclude': [] });
       try {
