@@ -24,6 +24,8 @@ interface Proposal {
   start: number;
   end: number;
   done: boolean;
+  /** The answer failed or was cancelled part-way: the diff stays for reading, Accept refuses. */
+  incomplete?: boolean;
   abort: AbortController;
 }
 
@@ -151,6 +153,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
       docs.refresh(proposal);
     }, `lines ${found.target.startLine}–${found.target.endLine}`);
     proposal.done = true;
+    proposal.incomplete = reply === undefined;
     if (reply === undefined || !proposal.proposedCode.trim()) {
       if (reply !== undefined) void vscode.window.showWarningMessage('Kestrel: the model sent no code to apply.');
       return;
@@ -205,6 +208,10 @@ export function registerActions(services: Services): vscode.Disposable[] {
     if (!p || !docs.proposals.has(p.id)) return false;
     if (!p.done) {
       void vscode.window.showInformationMessage('Kestrel: the proposal is still arriving; accept it when it is complete.');
+      return false;
+    }
+    if (p.incomplete) {
+      void vscode.window.showWarningMessage('Kestrel: the answer stopped part-way, so this proposal was not applied. Run the action again.');
       return false;
     }
     if (p.document.isClosed || p.document.version !== p.version) {
