@@ -272,10 +272,13 @@ export function registerActions(services: Services): vscode.Disposable[] {
     if (!editor) return void vscode.window.showInformationMessage('Kestrel: open a file first.');
     const found = await target(editor);
     if (!found) return;
-    const existing = (await vscode.workspace.findFiles(TEST_FILE_GLOB, '**/node_modules/**', 50)).map((u) => vscode.workspace.asRelativePath(u));
+    const testFiles = await vscode.workspace.findFiles(TEST_FILE_GLOB, '**/node_modules/**', 50);
+    const existing = testFiles.map((u) => vscode.workspace.asRelativePath(u));
     const testPath = testFileName(found.target.path, editor.document.languageId, existing);
-    const example = existing.find((p) => p.endsWith(found.target.path.slice(found.target.path.lastIndexOf('.'))));
-    const exampleText = example ? (await readHead(example)) : undefined;
+    // Names tell the convention; only a file that may leave the machine is shown as the example.
+    const extension = found.target.path.slice(found.target.path.lastIndexOf('.'));
+    const example = testFiles.find((u) => u.path.endsWith(extension) && !services.isExcluded(u));
+    const exampleText = example ? await readHead(example) : undefined;
     const messages = actionMessages('generateTests', found.target, { testPath, testExample: exampleText });
     const reply = await stream('generateTests', messages, () => {}, found.target.path);
     if (!reply) return;
@@ -383,9 +386,7 @@ async function freeName(uri: vscode.Uri): Promise<vscode.Uri> {
   return uri;
 }
 
-async function readHead(relativePath: string): Promise<string | undefined> {
-  const [uri] = await vscode.workspace.findFiles(relativePath, undefined, 1);
-  if (!uri) return undefined;
+async function readHead(uri: vscode.Uri): Promise<string | undefined> {
   const bytes = await vscode.workspace.fs.readFile(uri);
   return new TextDecoder().decode(bytes.slice(0, 1500));
 }
