@@ -114,8 +114,9 @@ describe('Security', () => {
       assert.ok(await (await kestrel()).complete('inline', 'hello from the test API'));
       await chat('hello from the chat');
       assert.equal((await chatState()).turns.at(-1)!.error, undefined);
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const total = \n' }));
-      editor.selection = new vscode.Selection(0, 14, 0, 14);
+      // A document no earlier suite has seen, so the suggestion cannot come from a cache.
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: `// settings check ${Date.now()}\nconst total = \n` }));
+      editor.selection = new vscode.Selection(1, 14, 1, 14);
       await provideInline(true);
 
       assert.equal(second.requests.length, 0, 'the workspace-named server received nothing');
