@@ -100,6 +100,7 @@ export function registerInline(services: Services): vscode.Disposable[] {
   ];
 
   if (testHooksEnabled(services.context, vscode.ExtensionMode)) {
+    services.log.info('Test hooks are on (kestrel._test.* commands).');
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.inlineStats', () => ({ ...engine.counters, inFlight: engine.requestsInFlight })),
       // The extension host's memory (after a full GC with `gc`), also written to the log so a browser
