@@ -3,18 +3,14 @@
 // the fault is gone. The fake server plays the provider; DNS, refused connections and TLS are real.
 // Timeouts are shortened (first byte and idle 1 s, wall clock 2 s) so the run stays short; waits
 // before a retry run on a clock that skips them, and the table shows what was skipped.
-import { execFileSync } from 'node:child_process';
-import { lookup as dnsLookup } from 'node:dns';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { createChatClient, type RequestLogEntry } from '../src/core/client/client';
 import { KestrelError } from '../src/core/client/errors';
 import type { Clock } from '../src/core/client/retry';
 import type { ChatRequest } from '../src/core/client/types';
+import { dnsThatComesBack, makeCertificates } from '../test/support/network-faults';
 import { startFakeServer, type FakeReply, type FakeServer } from '../test/support/fake-server';
 import { table } from './stats';
 
@@ -173,19 +169,10 @@ export async function run(): Promise<string> {
   // DNS failure: a real lookup of a reserved .invalid name; "the network coming back" answers it locally.
   rows.push(
     await withFakeServer({ text: RECOVERED }, async (target, server) => {
-      let up = false;
-      const agent = new Agent({
-        connect: {
-          lookup: ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-            if (!up) return dnsLookup(hostname, options as never, callback as never);
-            if (options?.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
-            else callback(null, '127.0.0.1', 4);
-          }) as never,
-        },
-      });
+      const { agent, heal } = dnsThatComesBack();
       const host = `kestrel-bench.invalid:${new URL(server.url).port}`;
       try {
-        return await measure('DNS failure', { ...target, baseUrl: server.url.replace(target.host, host), host, dispatcher: agent, heal: () => void (up = true) });
+        return await measure('DNS failure', { ...target, baseUrl: server.url.replace(target.host, host), host, dispatcher: agent, heal });
       } finally {
         await agent.close();
       }
@@ -247,31 +234,6 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
-}
-
-interface KeyPair {
-  key: Buffer;
-  cert: Buffer;
-}
-
-function makeCertificates(): { ca: Buffer; selfSigned: KeyPair; signed: KeyPair } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'kestrel-bench-faults-'));
-  const at = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore', cwd: dir });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  try {
-    openssl('req', '-x509', ...ec, '-subj', '/CN=Kestrel bench CA', '-days', '1', '-keyout', at('ca.key'), '-out', at('ca.pem'));
-    openssl('req', '-x509', ...ec, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', at('self.key'), '-out', at('self.pem'));
-    openssl('req', ...ec, '-subj', '/CN=127.0.0.1', '-keyout', at('leaf.key'), '-out', at('leaf.csr'));
-    writeFileSync(at('leaf.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    openssl('x509', '-req', '-in', at('leaf.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', at('leaf.ext'), '-out', at('leaf.pem'));
-    const read = (name: string) => readFileSync(at(name));
-    return { ca: read('ca.pem'), selfSigned: { key: read('self.key'), cert: read('self.pem') }, signed: { key: read('leaf.key'), cert: read('leaf.pem') } };
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 if (require.main === module) void run().then((t) => console.log(t));

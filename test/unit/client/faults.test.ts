@@ -5,18 +5,14 @@
 // the error delivered to the caller, and the next request on the same client working once the
 // fault is gone. Long waits run on an injected clock; timeouts are configured short.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { lookup as dnsLookup } from 'node:dns';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { createChatClient, type Client, type ClientOptions, type RequestLogEntry } from '../../../src/core/client/client';
 import { KestrelError, type ErrorKind } from '../../../src/core/client/errors';
 import { MAX_RETRY_WAIT_MS, type Clock } from '../../../src/core/client/retry';
 import type { ChatRequest, FinishReason } from '../../../src/core/client/types';
+import { dnsThatComesBack, makeCertificates, type Certificates, type KeyPair } from '../../support/network-faults';
 import { startFakeServer, type FakeReply, type FakeServer, type Flavour } from '../../support/fake-server';
 
 const KEY = 'sk-or-v1-fault-7d3e9a1c5b2f4e6a';
@@ -389,17 +385,8 @@ describe('fault injection: the chat-completions client survives every fault', fu
 
   it('DNS failure (a name under .invalid), then the network comes back', async () => {
     const s = (server = await startFakeServer({ flavour: 'openai' }));
-    let networkUp = false;
     // Real resolution fails for the reserved .invalid name; "the network coming back" answers it locally.
-    const agent = new Agent({
-      connect: {
-        lookup: ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-          if (!networkUp) return dnsLookup(hostname, options as never, callback as never);
-          if (options?.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
-          else callback(null, '127.0.0.1', 4);
-        }) as never,
-      },
-    });
+    const { agent, heal } = dnsThatComesBack();
     cleanups.push(() => agent.close().catch(() => {}));
     const port = new URL(s.url).port;
     await networkFault({
@@ -407,7 +394,7 @@ describe('fault injection: the chat-completions client survives every fault', fu
       dispatcher: agent,
       kind: 'network',
       message: /Could not find kestrel-fault-test\.invalid:\d+ \(DNS lookup failed\)\. Check the network or "kestrel\.baseUrl"/,
-      heal: () => void (networkUp = true),
+      heal,
       server: s,
     });
   });
@@ -507,37 +494,6 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
-}
-
-interface KeyPair {
-  key: Buffer;
-  cert: Buffer;
-}
-interface Certificates {
-  ca: Buffer;
-  selfSigned: KeyPair;
-  signed: KeyPair;
-}
-
-/** A test CA, a certificate it signed for 127.0.0.1, and an unrelated self-signed one; undefined without openssl. */
-function makeCertificates(): Certificates | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'kestrel-faults-tls-'));
-  const at = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore', cwd: dir });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  try {
-    openssl('req', '-x509', ...ec, '-subj', '/CN=Kestrel fault-test CA', '-days', '1', '-keyout', at('ca.key'), '-out', at('ca.pem'));
-    openssl('req', '-x509', ...ec, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', at('self.key'), '-out', at('self.pem'));
-    openssl('req', ...ec, '-subj', '/CN=127.0.0.1', '-keyout', at('leaf.key'), '-out', at('leaf.csr'));
-    writeFileSync(at('leaf.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    openssl('x509', '-req', '-in', at('leaf.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', at('leaf.ext'), '-out', at('leaf.pem'));
-    const read = (name: string) => readFileSync(at(name));
-    return { ca: read('ca.pem'), selfSigned: { key: read('self.key'), cert: read('self.pem') }, signed: { key: read('leaf.key'), cert: read('leaf.pem') } };
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** A minimal OpenAI-compatible HTTPS endpoint that streams RECOVERED. */

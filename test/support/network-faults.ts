@@ -1,0 +1,57 @@
+// Real network faults for the client's fault suite and bench: a DNS lookup that fails until "the
+// network comes back", and certificates made at run time with openssl for the TLS faults.
+import { execFileSync } from 'node:child_process';
+import { lookup as dnsLookup } from 'node:dns';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+
+/**
+ * An undici transport whose lookups really resolve (a reserved `.invalid` name fails) until `heal()`,
+ * after which every name resolves to 127.0.0.1.
+ */
+export function dnsThatComesBack(): { agent: Agent; heal(): void } {
+  let up = false;
+  const agent = new Agent({
+    connect: {
+      lookup: ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+        if (!up) return dnsLookup(hostname, options as never, callback as never);
+        if (options?.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+        else callback(null, '127.0.0.1', 4);
+      }) as never,
+    },
+  });
+  return { agent, heal: () => void (up = true) };
+}
+
+export interface KeyPair {
+  key: Buffer;
+  cert: Buffer;
+}
+export interface Certificates {
+  ca: Buffer;
+  selfSigned: KeyPair;
+  signed: KeyPair;
+}
+
+/** A test CA, a certificate it signed for 127.0.0.1, and an unrelated self-signed one; undefined without openssl. */
+export function makeCertificates(): Certificates | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'kestrel-tls-'));
+  const at = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore', cwd: dir });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  try {
+    openssl('req', '-x509', ...ec, '-subj', '/CN=Kestrel test CA', '-days', '1', '-keyout', at('ca.key'), '-out', at('ca.pem'));
+    openssl('req', '-x509', ...ec, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', at('self.key'), '-out', at('self.pem'));
+    openssl('req', ...ec, '-subj', '/CN=127.0.0.1', '-keyout', at('leaf.key'), '-out', at('leaf.csr'));
+    writeFileSync(at('leaf.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    openssl('x509', '-req', '-in', at('leaf.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', at('leaf.ext'), '-out', at('leaf.pem'));
+    const read = (name: string) => readFileSync(at(name));
+    return { ca: read('ca.pem'), selfSigned: { key: read('self.key'), cert: read('self.pem') }, signed: { key: read('leaf.key'), cert: read('leaf.pem') } };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
