@@ -41,6 +41,12 @@ const FAULTS: Fault[] = [
   { name: 'HTTP 404 (retired model)', reply: { status: 404, errorMessage: 'fake-model has been retired' }, message: /does not offer "fake-model".*Select Model/, action: 'selectModel', notifiesInline: true },
   { name: 'HTTP 500', reply: { status: 500 }, message: /server error \(500\)/, notifiesInline: false },
   { name: 'HTTP 529', reply: { status: 529 }, message: /overloaded \(529\)/, notifiesInline: false },
+  { name: 'HTTP 400', reply: { status: 400, errorMessage: 'max_tokens: must be at most 8192' }, message: /rejected the request \(400\): max_tokens/, notifiesInline: true },
+  { name: 'HTTP 408', reply: { status: 408 }, message: /timed out .*\(408\)/, notifiesInline: false },
+  { name: 'HTTP 502', reply: { status: 502 }, message: /server error \(502\)/, notifiesInline: false },
+  { name: 'HTTP 503', reply: { status: 503 }, message: /overloaded \(503\)/, notifiesInline: false },
+  { name: 'a captive portal page instead of JSON', reply: { rawBody: '<!DOCTYPE html><html><body>Sign in to the hotel Wi-Fi</body></html>', contentType: 'text/html', status: 200 }, message: /web page/, notifiesInline: false },
+  { name: 'a malformed chunk', reply: { text: LONG_ANSWER, fault: 'malformed-chunk' }, message: /could not read part-way/, partial: true, notifiesInline: false },
   { name: 'an error inside the stream', reply: { text: LONG_ANSWER, fault: 'in-stream-error' }, message: /part-way/, partial: true, notifiesInline: false },
   { name: 'a stream cut mid-way', reply: { text: LONG_ANSWER, fault: 'reset-mid-stream' }, message: /connection|network|part-way|could not read/i, partial: true, notifiesInline: false },
 ];
@@ -98,6 +104,15 @@ describe('Faults', () => {
         assert.deepEqual(await notices(), [], 'the chat says it in the conversation, not in notifications');
       });
     }
+
+    it('a stream that ends without [DONE]: the whole answer, no error', async () => {
+      server.setRespond(() => ({ text: LONG_ANSWER, fault: 'no-done' }));
+      await vscode.commands.executeCommand('kestrel.chat.send', { prompt: 'No end marker', newSession: true });
+      const s = await chatState();
+      assert.equal(s.turns.at(-1)!.content, LONG_ANSWER);
+      assert.equal(s.turns.at(-1)!.error, undefined);
+      await allEnded();
+    });
 
     it('HTTP 429 with Retry-After: asked again only after the wait, and the answer arrives', async () => {
       server.script({ status: 429, headers: { 'retry-after': '1' } }, { text: 'After the wait.' });
