@@ -4,13 +4,13 @@
 // Timeouts are shortened (first byte and idle 1 s, wall clock 2 s) so the run stays short; waits
 // before a retry run on a clock that skips them, and the table shows what was skipped.
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { createChatClient, type RequestLogEntry } from '../src/core/client/client';
 import { KestrelError } from '../src/core/client/errors';
 import type { Clock } from '../src/core/client/retry';
 import type { ChatRequest } from '../src/core/client/types';
-import { dnsThatComesBack, makeCertificates } from '../test/support/network-faults';
+import { dnsThatComesBack, freePort, makeCertificates } from '../test/support/network-faults';
 import { startFakeServer, type FakeReply, type FakeServer } from '../test/support/fake-server';
 import { table } from './stats';
 
@@ -226,14 +226,6 @@ export async function run(): Promise<string> {
     `${rows.filter((r) => r.next.includes('yes')).length} of ${rows.length} faults: the next request on the same client worked.` +
       (certs ? '' : ' (No openssl on this machine: the TLS row was skipped.)'),
   ].join('\n');
-}
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 if (require.main === module) void run().then((t) => console.log(t));

@@ -3,9 +3,22 @@
 import { execFileSync } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
+
+/** A port on 127.0.0.1 that nothing listens on (until someone does). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
 
 /**
  * An undici transport whose lookups really resolve (a reserved `.invalid` name fails) until `heal()`,

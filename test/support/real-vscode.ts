@@ -3,10 +3,12 @@
 // (run-vscode-tests.ts), the browser checks (test/e2e/run.ts) and `npm run sandbox`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { freePort } from './network-faults';
+
+export { freePort };
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 const NODE24 = '24.21.0';
@@ -39,17 +41,6 @@ export function ensureInstalled(): Installation {
 
 function findChromium(): string | undefined {
   return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** The user settings every run starts from (REAL-VSCODE.md), plus the caller's. */

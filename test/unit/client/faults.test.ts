@@ -6,13 +6,13 @@
 // fault is gone. Long waits run on an injected clock; timeouts are configured short.
 import * as assert from 'node:assert/strict';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { createChatClient, type Client, type ClientOptions, type RequestLogEntry } from '../../../src/core/client/client';
 import { KestrelError, type ErrorKind } from '../../../src/core/client/errors';
 import { MAX_RETRY_WAIT_MS, type Clock } from '../../../src/core/client/retry';
 import type { ChatRequest, FinishReason } from '../../../src/core/client/types';
-import { dnsThatComesBack, makeCertificates, type Certificates, type KeyPair } from '../../support/network-faults';
+import { dnsThatComesBack, freePort, makeCertificates, type Certificates, type KeyPair } from '../../support/network-faults';
 import { startFakeServer, type FakeReply, type FakeServer, type Flavour } from '../../support/fake-server';
 
 const KEY = 'sk-or-v1-fault-7d3e9a1c5b2f4e6a';
@@ -487,14 +487,6 @@ describe('fault injection: the chat-completions client survives every fault', fu
     if (fault.sockets) await eventually(() => fault.sockets!() === 0, 'no open sockets after dispose');
   }
 });
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** A minimal OpenAI-compatible HTTPS endpoint that streams RECOVERED. */
 async function startHttpsServer(pair: KeyPair): Promise<{ url: string; server: HttpsServer; sockets: Set<Socket>; readonly requests: number; close(): Promise<void> }> {
