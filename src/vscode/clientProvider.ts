@@ -59,8 +59,9 @@ export class ClientProvider implements vscode.Disposable {
       return undefined;
     }
     const origin = keyOrigin(provider.baseUrl);
+    // The value is not repeated: a key pasted into the wrong box must not reach a notification.
     if (!origin) {
-      if (interactive) void offer(`Kestrel: kestrel.baseUrl "${provider.baseUrl}" is not an http(s) URL. Nothing was sent.`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
+      if (interactive) void offer(`Kestrel: kestrel.baseUrl is not an http(s) URL. Nothing was sent.`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
       return undefined;
     }
     if (!model) {
