@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeReply, FakeServer } from '../support/fake-server';
-import { resetSettings, useFakeServer, waitFor } from './helpers';
+import { resetSettings, TEST_KEY, useFakeServer, waitFor } from './helpers';
 
 interface Notice {
   severity: string;
@@ -104,6 +104,20 @@ describe('Faults', () => {
         assert.deepEqual(await notices(), [], 'the chat says it in the conversation, not in notifications');
       });
     }
+
+    it('a server that echoes the key in its error: neither the conversation nor a notification carries it', async () => {
+      server.setRespond(() => ({ status: 401, errorMessage: `Invalid API key: ${TEST_KEY} (Bearer ${TEST_KEY})` }));
+      await vscode.commands.executeCommand('kestrel.chat.send', { prompt: 'Echo my key', newSession: true });
+      const error = (await chatState()).turns.at(-1)!.error ?? '';
+      assert.match(error, /rejected the API key \(401\)/);
+      assert.ok(!error.includes(TEST_KEY), error);
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export const one = 1;\n' }));
+      editor.selection = new vscode.Selection(0, 0, 0, 21);
+      await vscode.commands.executeCommand('kestrel.document');
+      const shown = await notices();
+      assert.ok(shown.length >= 1, 'the failed action was reported');
+      for (const notice of shown) assert.ok(!notice.message.includes(TEST_KEY), notice.message);
+    });
 
     it('a stream that ends without [DONE]: the whole answer, no error', async () => {
       server.setRespond(() => ({ text: LONG_ANSWER, fault: 'no-done' }));
