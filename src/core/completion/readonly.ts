@@ -12,7 +12,9 @@ const toPosix = (p: string) => p.replace(/\\/g, '/');
 function compile(globs: GlobMap): ((path: string) => boolean)[] {
   return Object.entries(globs ?? {})
     .filter(([glob, on]) => on === true && glob.trim() !== '')
-    .map(([glob]) => picomatch(toPosix(glob), { dot: true, nocase: process.platform === 'win32' }));
+    // `windows: false`: paths are made POSIX first, and left unset picomatch reads `navigator`, which
+    // the extension host reports as an error on every call.
+    .map(([glob]) => picomatch(toPosix(glob), { dot: true, windows: false, nocase: process.platform === 'win32' }));
 }
 
 export function createReadonlyMatcher(include: GlobMap, exclude: GlobMap): ReadonlyMatcher {
