@@ -106,7 +106,7 @@ describe('Faults', () => {
     }
 
     it('a server that echoes the key in its error: neither the conversation nor a notification carries it', async () => {
-      server.setRespond(() => ({ status: 401, errorMessage: `Invalid API key: ${TEST_KEY} (Bearer ${TEST_KEY})` }));
+      server.setRespond(() => ({ status: 401, errorMessage: `Invalid API key: ${TEST_KEY} (you sent ${TEST_KEY})` }));
       await vscode.commands.executeCommand('kestrel.chat.send', { prompt: 'Echo my key', newSession: true });
       const error = (await chatState()).turns.at(-1)!.error ?? '';
       assert.match(error, /rejected the API key \(401\)/);
