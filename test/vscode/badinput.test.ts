@@ -19,11 +19,13 @@ interface ProvidedItem {
 }
 
 interface InlineStats {
+  calls: number;
   requests: number;
   skipped: number;
   promptChars: number;
   errors: number;
   inFlight: number;
+  lastWorkMs: number;
 }
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.inline.debounceMs', 'kestrel.inline.multiline', 'files.readonlyInclude'];
@@ -87,6 +89,8 @@ interface Row {
   requests: number;
   prompt: string;
   ms: number;
+  /** Kestrel's own work in that call (context, snippets, prompt), without waits and network. */
+  workMs?: number;
   outcome: string;
 }
 
@@ -118,6 +122,8 @@ describe('Bad input', () => {
       requests: sent.length,
       prompt: sent.length ? sent.map((r) => promptChars(r).toLocaleString('en')).join(', ') : '–',
       ms,
+      // Declined before the pipeline (read-only, excluded): no work to speak of.
+      workMs: after.calls > statsBefore.calls ? after.lastWorkMs : undefined,
       outcome: item ? `suggestion ${JSON.stringify(item.text)}` : 'none',
     });
     return { item, sent };
@@ -132,9 +138,9 @@ describe('Bad input', () => {
     await server.close();
     await resetSettings(SETTINGS);
     const table = [
-      '| input | size | trigger | requests | prompt chars | provider ms | result |',
-      '|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.input} | ${r.size} | ${r.asked} | ${r.requests} | ${r.prompt} | ${r.ms} | ${r.outcome.replace(/\|/g, '\\|').replace(/\r/g, '\\r').replace(/\n/g, '\\n')} |`),
+      '| input | size | trigger | requests | prompt chars | provider call ms | Kestrel work ms | result |',
+      '|---|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.input} | ${r.size} | ${r.asked} | ${r.requests} | ${r.prompt} | ${r.ms} | ${r.workMs === undefined ? '–' : r.workMs.toFixed(1)} | ${r.outcome.replace(/\|/g, '\\|').replace(/\r/g, '\\r').replace(/\n/g, '\\n')} |`),
     ].join('\n');
     const dir = join(__dirname, '..', '..', '..', 'test-results');
     mkdirSync(dir, { recursive: true });

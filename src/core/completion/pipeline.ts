@@ -8,7 +8,7 @@ import { cacheKey, LruCache, TypingThrough } from './cache';
 import { DEFAULT_BUDGET, gatherContext, type ContextBudget } from './context';
 import { Debouncer, realTimers, type Timers } from './debounce';
 import { detectIndentUnit, isProse, postprocess } from './postprocess';
-import { looksBinary, prefilter } from './prefilter';
+import { looksBinary, MAX_LINE_LENGTH, prefilter } from './prefilter';
 import { buildPrompt, CLOSE, continuationAfterPrefill } from './prompt';
 import { RecentEdits } from './recentEdits';
 import { NeighbourWindows, selectSnippets, type SnippetSource } from './snippets';
@@ -56,6 +56,11 @@ export interface EngineCounters {
   warmups: number;
   /** The debounce the latest call waited (adaptive), for the benches. */
   lastDebounceMs: number;
+  /**
+   * Milliseconds the latest call spent on its own work (prefilter, context, snippets, prompt),
+   * waiting for the client, the debounce and the network left out: bounded whatever the file's size.
+   */
+  lastWorkMs: number;
 }
 
 export interface EngineEvents {
@@ -65,7 +70,7 @@ export interface EngineEvents {
 }
 
 export class InlineEngine {
-  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, shown: 0, skipped: 0, errors: 0, promptChars: 0, completionChars: 0, warmups: 0, lastDebounceMs: 0 };
+  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, shown: 0, skipped: 0, errors: 0, promptChars: 0, completionChars: 0, warmups: 0, lastDebounceMs: 0, lastWorkMs: 0 };
   readonly recentEdits = new RecentEdits();
   private readonly neighbourWindows = new NeighbourWindows();
   /** Keyed by the text around the cursor: the text and how many characters after the cursor it replaces. */
@@ -88,6 +93,13 @@ export class InlineEngine {
   /** One suggestion for the cursor, or undefined. Settles promptly when `signal` aborts. */
   async suggest(input: CompletionInput, signal: AbortSignal): Promise<Suggestion | undefined> {
     this.counters.calls++;
+    let workStarted = this.timers.now();
+    this.counters.lastWorkMs = 0;
+    const work = () => {
+      const now = this.timers.now();
+      this.counters.lastWorkMs += now - workStarted;
+      workStarted = now;
+    };
     const settings = this.settings();
     // Every call is a keystroke (or an explicit ask): it sets the rhythm the debounce adapts to.
     let rhythm = this.rhythms.get(input.document.uri);
@@ -95,6 +107,7 @@ export class InlineEngine {
     rhythm.keystroke(this.timers.now());
     if (prefilter(input)) {
       this.counters.skipped++;
+      work();
       return undefined;
     }
     const { document, cursor } = input;
@@ -108,6 +121,7 @@ export class InlineEngine {
       if (reused) {
         this.counters.typingThroughHits++;
         this.counters.shown++;
+        work();
         return reused;
       }
     }
@@ -116,9 +130,12 @@ export class InlineEngine {
     // Binary content anywhere in what would be sent (not only next to the cursor): nothing to continue.
     if (looksBinary(context.prefix) || looksBinary(context.suffix)) {
       this.counters.skipped++;
+      work();
       return undefined;
     }
+    work();
     const connection = await this.getClient();
+    workStarted = this.timers.now();
     if (!connection || signal.aborted) return undefined;
     const key = cacheKey(context.prefix, context.suffix, connection.model);
     const remember = (suggestion: Suggestion) => {
@@ -130,6 +147,7 @@ export class InlineEngine {
       const cached = this.cache.get(key);
       if (cached) {
         this.counters.cacheHits++;
+        work();
         return remember({ text: cached.text, replaceEnd: cursor.character + cached.replaceLength, source: 'cache' });
       }
     }
@@ -163,7 +181,9 @@ export class InlineEngine {
       const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), this.snippetSources(input), settings.snippetChars ?? 1500);
       // A block opened on the cursor line is indented one unit deeper than that line.
       const bodyIndent = columns(context.indent) + (linePrefix.trim() === '' ? 0 : columns(indentUnit));
+      work();
       if ((await waiting) !== 'ready') return undefined;
+      workStarted = this.timers.now();
       const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
 
       let raw: string;
@@ -199,7 +219,9 @@ export class InlineEngine {
     options: { path: string; languageId: string; snippets: ReturnType<typeof selectSnippets>; multiline: boolean; bodyIndent: number; prefill: boolean; maxTokens: number },
     signal: AbortSignal,
   ): Promise<string> {
+    const started = this.timers.now();
     const built = buildPrompt(context, { path: options.path, languageId: options.languageId, snippets: options.snippets, prefill: options.prefill, maxTokens: options.maxTokens, model: connection.model });
+    this.counters.lastWorkMs += this.timers.now() - started;
     this.counters.requests++;
     this.lastNetworkAt = this.timers.now();
     this.counters.promptChars += built.request.messages.reduce((n, m) => n + m.content.length, 0);
@@ -273,9 +295,10 @@ export function wantsMultiline(mode: MultilineMode, linePrefix: string, lineSuff
   return before === '' || /[{([:]$|=>$/.test(before);
 }
 
+/** The lines above the cursor, each clipped: a minified 2 MB line must not be copied and kept per keystroke. */
 function linesAbove(input: CompletionInput, count: number): string {
   const out: string[] = [];
-  for (let i = Math.max(0, input.cursor.line - count); i < input.cursor.line; i++) out.push(input.document.lineAt(i));
+  for (let i = Math.max(0, input.cursor.line - count); i < input.cursor.line; i++) out.push(input.document.lineAt(i).slice(0, MAX_LINE_LENGTH));
   return out.join('\n');
 }
 

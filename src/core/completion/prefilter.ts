@@ -16,7 +16,8 @@ export function prefilter(input: CompletionInput): SkipReason | undefined {
   if (!input.explicit && document.lineCount === 1 && line.trim() === '') return 'empty-document';
   // Between the two halves of a surrogate pair: any insertion would break the character.
   if (isHighSurrogate(line.charCodeAt(cursor.character - 1)) && isLowSurrogate(line.charCodeAt(cursor.character))) return 'inside-character';
-  if (looksBinary(line) || looksBinary(document.lineAt(Math.max(0, cursor.line - 1)))) return 'binary';
+  // The line above clipped as the prompt would clip it (a 2 MB line above is not scanned per keystroke).
+  if (looksBinary(line) || looksBinary(document.lineAt(Math.max(0, cursor.line - 1)).slice(0, MAX_LINE_LENGTH))) return 'binary';
   // Typing inside a word (identifier characters right after the cursor) is editing, not writing.
   if (!input.explicit && /^[\p{L}\p{N}_$]/u.test(line.slice(cursor.character))) return 'mid-word';
   return undefined;
