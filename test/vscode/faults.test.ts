@@ -55,6 +55,19 @@ const notices = (options?: { reset?: boolean; answers?: Record<string, string> |
 const chatState = () => vscode.commands.executeCommand<ChatState>('kestrel._test.chatState');
 const provide = (explicit = false) => vscode.commands.executeCommand<{ text: string } | undefined>('kestrel._test.provideInline', { explicit });
 
+/**
+ * A new TypeScript editor holding `content`, under an untitled name no other test used: VS Code
+ * reuses "Untitled-N" names, and under load a closed one can come back with its old text.
+ */
+async function scratch(content: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `/faults-${Date.now()}-${++scratches}.ts` });
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await editor.edit((e) => e.insert(new vscode.Position(0, 0), content));
+  assert.equal(editor.document.getText(), content);
+  return editor;
+}
+let scratches = 0;
+
 describe('Faults', () => {
   let server: FakeServer;
   const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
@@ -111,7 +124,7 @@ describe('Faults', () => {
       const error = (await chatState()).turns.at(-1)!.error ?? '';
       assert.match(error, /rejected the API key \(401\)/);
       assert.ok(!error.includes(TEST_KEY), error);
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export const one = 1;\n' }));
+      const editor = await scratch('export const one = 1;\n');
       editor.selection = new vscode.Selection(0, 0, 0, 21);
       await vscode.commands.executeCommand('kestrel.document');
       const shown = await notices();
@@ -155,7 +168,7 @@ describe('Faults', () => {
     /** A document of its own per test, so no suggestion can come from an earlier test's cache. */
     async function editor(): Promise<vscode.TextEditor> {
       const content = `// burst ${++bursts}\nfunction total(values: number[]) {\n  const sum = \n}\n`;
-      const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content }));
+      const shown = await scratch(content);
       shown.selection = new vscode.Selection(2, 14, 2, 14);
       return shown;
     }
@@ -219,7 +232,7 @@ describe('Faults', () => {
 
     const failedDocumentation = async (fault: Fault): Promise<vscode.TextEditor> => {
       server.setRespond(() => ({ ...fault.reply, text: DOCUMENTED, tokensPerSecond: 200 }));
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: ORIGINAL }));
+      const editor = await scratch(ORIGINAL);
       const version = editor.document.version;
       editor.selection = new vscode.Selection(0, 0, 2, 1);
       await vscode.commands.executeCommand('kestrel.document');

@@ -63,6 +63,19 @@ function packageJson(): { contributes: { configuration: { properties: Record<str
   return vscode.extensions.getExtension('kestrel-labs.kestrel')!.packageJSON;
 }
 
+/**
+ * A new TypeScript editor holding `content`, under an untitled name no other test used: VS Code
+ * reuses "Untitled-N" names, and under load a closed one can come back with its old text.
+ */
+async function scratch(content: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `/security-${Date.now()}-${++scratches}.ts` });
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await editor.edit((e) => e.insert(new vscode.Position(0, 0), content));
+  assert.equal(editor.document.getText(), content);
+  return editor;
+}
+let scratches = 0;
+
 describe('Security', () => {
   let first: FakeServer;
   let second: FakeServer;
@@ -115,7 +128,7 @@ describe('Security', () => {
       await chat('hello from the chat');
       assert.equal((await chatState()).turns.at(-1)!.error, undefined);
       // A document no earlier suite has seen, so the suggestion cannot come from a cache.
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: `// settings check ${Date.now()}\nconst total = \n` }));
+      const editor = await scratch(`// settings check ${Date.now()}\nconst total = \n`);
       editor.selection = new vscode.Selection(1, 14, 1, 14);
       await provideInline(true);
 
@@ -354,7 +367,7 @@ describe('Security', () => {
       // The launchers start VS Code with workspace trust disabled (every workspace is trusted), so
       // this only runs where a suite is started in an untrusted folder.
       if (vscode.workspace.isTrusted) return this.skip();
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const total = \n' }));
+      const editor = await scratch('const total = \n');
       editor.selection = new vscode.Selection(0, 14, 0, 14);
       const before = completions(first).length;
       assert.equal(await provideInline(false), undefined);
