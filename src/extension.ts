@@ -1,7 +1,7 @@
 // Kestrel's entry point: build the pieces, register the adapters, push every disposable.
 import * as vscode from 'vscode';
 import { readSettings, type KestrelSettings } from './core/config';
-import { keyOrigin } from './core/client/presets';
+import { keyOrigin, PROVIDER_NAMES } from './core/client/presets';
 import { ClientProvider } from './vscode/clientProvider';
 import { ErrorReporter } from './vscode/errorReporter';
 import { ExcludeRules } from './vscode/excludeRules';
@@ -148,7 +148,7 @@ async function offerWalkthroughOnFirstRun(context: vscode.ExtensionContext, clie
   if (!provider.keyRequired || (await clients.keyFor(provider))) return;
   await context.globalState.update('kestrel.welcomed', true);
   const picked = await vscode.window.showInformationMessage(
-    `Kestrel is installed. Set your ${provider.id} API key to get suggestions and chat.`,
+    `Kestrel is installed. Set your ${PROVIDER_NAMES[provider.id]} API key to get suggestions and chat.`,
     'Get Started',
     'Set API Key',
   );

@@ -3,7 +3,8 @@
 // - a check file is `test/e2e/**/<name>.check.ts`, picked up automatically; it exports
 //   `checks: Check[]` (each `{ name, run(ctx) }`, run in order on one workbench), and optionally
 //   `server: FakeServerOptions` (the fake provider for this file, started in the runner's process),
-//   `settings` (extra user settings), `colorScheme: 'dark'` (Default Dark Modern instead of Light);
+//   `settings` (extra user settings), `colorScheme: 'dark'` (Default Dark Modern instead of Light),
+//   `fresh: true` (a first start as a new user has it: no Kestrel settings, no key anywhere);
 // - each file gets a fresh VS Code (user data, extensions, browser profile, workspace copy of
 //   sample-workspace) with `kestrel.provider: custom`, `kestrel.baseUrl` = the fake server and the
 //   key in KESTREL_API_KEY; the runner waits for Kestrel's status bar item before the first check;
@@ -58,14 +59,13 @@ const THEME_LABELS = { light: 'Light Modern', dark: 'Dark Modern' };
 const statusItem = (page: Page) => page.locator('.statusbar-item', { hasText: 'Kestrel' }).first();
 
 export async function runCheckFile(file: string, vsix: string): Promise<{ passed: number; failed: number }> {
-  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark' };
+  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark'; fresh?: boolean };
   const base = file.replace(/^.*\//, '').replace(/\.check\.js$/, '');
   const install = ensureInstalled();
   const server = await startFakeServer({ flavour: 'openai', ...module.server });
+  const provider = module.fresh ? {} : { 'kestrel.provider': 'custom', 'kestrel.baseUrl': server.url, 'kestrel.model': 'fake-model' };
   const run = makeRunFolder(`e2e-${base}`, {
-    'kestrel.provider': 'custom',
-    'kestrel.baseUrl': server.url,
-    'kestrel.model': 'fake-model',
+    ...provider,
     'workbench.colorTheme': THEMES[module.colorScheme ?? 'light'],
     'editor.fontSize': 15,
     ...module.settings,
@@ -73,7 +73,7 @@ export async function runCheckFile(file: string, vsix: string): Promise<{ passed
   installVsix(install, run, vsix);
   // The key reaches the extension through the environment fallback (KESTREL_API_KEY for custom),
   // so checks start with a working provider; the Set API Key check stores its own.
-  const code = await startCodeServer(install, run, { env: { KESTREL_API_KEY: KEY } });
+  const code = await startCodeServer(install, run, { env: module.fresh ? {} : { KESTREL_API_KEY: KEY } });
   const context = await launchBrowser(install, run, module.colorScheme);
   let passed = 0;
   let failed = 0;

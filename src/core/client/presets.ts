@@ -14,6 +14,9 @@ export interface Preset {
   prefill: 'yes' | 'no' | 'unknown';
 }
 
+/** How the providers are named to users. */
+export const PROVIDER_NAMES: Record<ProviderId, string> = { openrouter: 'OpenRouter', aimlapi: 'AI/ML API', anthropic: 'Anthropic', ollama: 'Ollama', custom: 'custom server' };
+
 export const PRESETS: Record<ProviderId, Preset> = {
   openrouter: {
     baseUrl: 'https://openrouter.ai/api/v1',
