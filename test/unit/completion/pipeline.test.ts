@@ -35,15 +35,13 @@ describe('inline engine', () => {
     assert.equal(engine.requestsInFlight, 0);
   });
 
-  it('cancellation from the editor ends the call promptly with nothing', async () => {
+  it('cancellation from the editor ends the call with nothing and aborts the request', async () => {
     const client = scriptedClient(() => 'slow answer;', { delayMs: 50, chunk: 1 });
     const engine = engineWith(client);
     const controller = new AbortController();
     const pending = engine.suggest(inputAt('let y = ', '\n'), controller.signal);
     setTimeout(() => controller.abort(), 30);
-    const started = Date.now();
     assert.equal(await pending, undefined);
-    assert.ok(Date.now() - started < 300);
     assert.equal(client.aborted, 1);
   });
 
@@ -239,14 +237,13 @@ describe('inline engine: rhythm, connection and errors', () => {
     const client = createChatClient({ baseUrl: server.url, apiKey: 'unit-test' });
     try {
       const engine = new InlineEngine(async () => ({ client, model: 'fake-model', prefill: 'no' }), settings());
-      const started = Date.now();
       const suggestion = await engine.suggest(inputAt('', '\n'), signal());
       assert.equal(suggestion?.text, 'first();');
-      assert.ok(Date.now() - started < 1500, 'it waited for the whole answer');
       const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
       for (let i = 0; i < 40 && !completions()[0]?.aborted; i++) await new Promise((r) => setTimeout(r, 25));
       assert.equal(completions().length, 1);
       assert.equal(completions()[0].aborted, true, 'the server kept streaming');
+      assert.equal(completions()[0].completed, false, 'the whole answer was read');
     } finally {
       await client.dispose();
       await server.close();
