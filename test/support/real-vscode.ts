@@ -123,9 +123,11 @@ export function installVsix(install: Installation, run: RunFolder, vsix: string)
   execFileSync(install.node, [install.entry, '--install-extension', vsix, '--extensions-dir', run.extensionsDir, '--user-data-dir', run.userDataDir, '--force'], { env: run.env, stdio: 'pipe' });
 }
 
-export async function startCodeServer(install: Installation, run: RunFolder, options: { smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv; port?: number } = {}): Promise<CodeServer> {
+/** `workspaceTrust`: VS Code asks whether to trust the folder (Restricted Mode is possible); off by default. */
+export async function startCodeServer(install: Installation, run: RunFolder, options: { smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv; port?: number; workspaceTrust?: boolean } = {}): Promise<CodeServer> {
   const port = options.port ?? (await freePort());
-  const args = [install.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', run.userDataDir, '--extensions-dir', run.extensionsDir];
+  const args = [install.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--user-data-dir', run.userDataDir, '--extensions-dir', run.extensionsDir];
+  if (!options.workspaceTrust) args.push('--disable-workspace-trust');
   if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawn(install.node, args, { env: { ...run.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   stopOnExit(child);

@@ -1,0 +1,40 @@
+// Restricted Mode as package.json declares it (`untrustedWorkspaces: limited`): in a folder the user
+// does not trust, typing sends nothing for automatic suggestions, while the chat and explicit
+// commands still work.
+import * as assert from 'node:assert/strict';
+import type { FakeServerOptions } from '../support/fake-server';
+import { ask, chat } from './chat.check';
+import type { Check, CheckContext } from './run';
+
+export const workspaceTrust = true;
+
+export const server: FakeServerOptions = { latency: { firstTokenMs: 100, tokensPerSecond: 200 }, respond: () => ({ text: "'hello';" }) };
+
+const completions = (ctx: CheckContext) => ctx.server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+
+export const checks: Check[] = [
+  {
+    name: 'in an untrusted folder typing sends no request; the chat still answers',
+    async run(ctx) {
+      const page = ctx.page;
+      await page.getByRole('button', { name: "No, I don't trust the authors" }).click({ timeout: 30_000 });
+      await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 15_000 });
+      await ctx.openFile('src/cart.ts');
+      await ctx.press('Control+End');
+      await ctx.press('Enter');
+      await ctx.type('const greeting = ');
+      // As long as a trusted folder takes to show the suggestion several times over.
+      await page.waitForTimeout(3000);
+      assert.equal(await page.locator('.monaco-editor [class*="ghost-text"]').count(), 0, 'no ghost text');
+      assert.equal(completions(ctx).length, 0, 'no request for automatic suggestions');
+      await ctx.screenshot('restricted-no-suggestion');
+
+      await ctx.runCommand('Kestrel: Open Chat');
+      await chat(ctx).locator('#input').waitFor({ timeout: 20_000 });
+      await ask(ctx, 'Does the chat work in Restricted Mode?');
+      await chat(ctx).locator('.turn-assistant .body', { hasText: 'hello' }).waitFor({ timeout: 20_000 });
+      assert.equal(completions(ctx).length, 1, 'the chat asked the provider');
+      await ctx.screenshot('restricted-chat');
+    },
+  },
+];
