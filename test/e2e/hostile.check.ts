@@ -11,7 +11,7 @@ import type { Check, CheckContext } from './run';
 const LONG_LINE = 'x'.repeat(50_000) + 'y'.repeat(50_000);
 const PWN = (how: string) => `window.__kestrelPwned='${how}';document.title='pwned-${how}'`;
 
-const HOSTILE = [
+const PAYLOADS = [
   '# A hostile answer',
   '',
   `<script>${PWN('script')}</script>`,
@@ -54,14 +54,10 @@ const HOSTILE = [
   `<script>${PWN('code')}</script>`,
   '```',
   '',
-  LONG_LINE,
-  '',
-  '```',
-  LONG_LINE,
-  '```',
-  '',
-  'The end of the hostile answer.',
-].join('\n');
+];
+const HOSTILE = [...PAYLOADS, LONG_LINE, '', '```', LONG_LINE, '```', '', 'The end of the hostile answer.'].join('\n');
+/** The payloads without the long line: small enough to be kept in the chat history. */
+const HOSTILE_SHORT = [...PAYLOADS, 'The end of the hostile answer.'].join('\n');
 
 const lastQuestion = (r: LoggedRequest) => String((r.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)?.content ?? '');
 
@@ -74,7 +70,11 @@ function pieces(text: string, size = 2000): string[] {
 
 export const server: FakeServerOptions = {
   latency: { firstTokenMs: 100, tokensPerSecond: 200 },
-  respond: (request): FakeReply => (/hostile/i.test(lastQuestion(request)) ? { chunks: pieces(HOSTILE) } : { text: 'A plain answer.' }),
+  respond: (request): FakeReply => {
+    const question = lastQuestion(request);
+    if (/short and hostile/i.test(question)) return { chunks: pieces(HOSTILE_SHORT, 200) };
+    return /hostile/i.test(question) ? { chunks: pieces(HOSTILE) } : { text: 'A plain answer.' };
+  },
 };
 
 const chat = (ctx: CheckContext): FrameLocator => ctx.chatFrame();
@@ -93,7 +93,86 @@ interface FrameReport {
   pageScrollWidth: number;
   log: { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number };
   input: { top: number; bottom: number; left: number; right: number; visible: boolean };
-  scrolled: { top: number; back: number };
+  scrolled: { top: number; bottom: number };
+}
+
+/** Reads the chat frame and asserts the hostile answer is inert and the panel usable. */
+async function audit(ctx: CheckContext, frame: FrameLocator, options: { shots: boolean; longLine: boolean }): Promise<void> {
+  const report = (await frame.locator('body').evaluate((body) => {
+    const doc = body.ownerDocument;
+    const win = doc.defaultView as Window & { __kestrelPwned?: unknown };
+    const all = Array.from(doc.querySelectorAll('*'));
+    const log = doc.querySelector('#log') as HTMLElement;
+    const answer = Array.from(doc.querySelectorAll('.turn-assistant .body')).find((b) => b.textContent?.includes('A hostile answer')) as HTMLElement;
+    const input = (doc.querySelector('#input') as HTMLElement).getBoundingClientRect();
+    const scriptUrl = /^\s*(javascript|vbscript|data):/i;
+    log.scrollTop = 0;
+    const top = log.scrollTop;
+    log.scrollTop = log.scrollHeight;
+    const bottom = log.scrollTop;
+    return {
+      pwned: win.__kestrelPwned,
+      title: doc.title,
+      scripts: Array.from(doc.querySelectorAll('script')).map((s) => s.getAttribute('src') ?? `inline: ${s.textContent?.slice(0, 40)}`),
+      forbidden: Array.from(log.querySelectorAll('script, iframe, style, img, svg, object, embed, form, link, meta, base')).map((e) => e.tagName),
+      handlers: all.flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`)),
+      // As written, and as the browser resolves it (`jav%09ascript:` is a harmless relative URL).
+    scriptUrls: all.flatMap((e) =>
+      ['href', 'src', 'action', 'formaction', 'xlink:href']
+        .filter((n) => {
+          const value = e.getAttribute(n);
+          if (value === null) return false;
+          let protocol = '';
+          try {
+            protocol = new URL(value, doc.baseURI).protocol;
+          } catch {
+            protocol = '';
+          }
+          return scriptUrl.test(value) || /^(javascript|vbscript|data):$/i.test(protocol);
+        })
+        .map((n) => `${e.tagName}[${n}=${e.getAttribute(n)?.slice(0, 30)}]`),
+    ),
+      styled: log.querySelectorAll('[style]').length,
+      text: answer.innerText.slice(0, 5000),
+      longLineShown: answer.innerText.includes('x'.repeat(1000)),
+      viewport: { width: win.innerWidth, height: win.innerHeight },
+      pageScrollWidth: doc.documentElement.scrollWidth,
+      log: { scrollWidth: log.scrollWidth, clientWidth: log.clientWidth, scrollHeight: log.scrollHeight, clientHeight: log.clientHeight },
+      input: { top: input.top, bottom: input.bottom, left: input.left, right: input.right, visible: input.width > 0 && input.height > 0 && getComputedStyle(doc.querySelector('#input')!).display !== 'none' },
+      scrolled: { top, bottom },
+    };
+  })) as FrameReport;
+  if (options.shots) {
+    // The top of the answer (the payloads, shown as text), then its end (the long line wrapped).
+    await frame.locator('.turn-assistant', { hasText: 'A hostile answer' }).first().evaluate((turn) => turn.scrollIntoView({ block: 'start' }));
+    await ctx.screenshot('hostile-answer');
+    await frame.locator('#log').evaluate((log) => (log.scrollTop = log.scrollHeight));
+    await ctx.screenshot('hostile-long-line');
+  }
+
+  assert.equal(report.pwned, undefined, `a payload ran: ${String(report.pwned)}`);
+  assert.doesNotMatch(report.title, /pwned/, 'the frame title is untouched');
+  // VS Code's own bootstrap (it defines acquireVsCodeApi) and Kestrel's bundle, nothing else.
+  const foreign = report.scripts.filter((src) => !/webview\.js$/.test(src) && !/^inline: \s*globalThis\.acquireVsCodeApi/.test(src));
+  assert.deepEqual(foreign, [], 'no script element but VS Code\'s and Kestrel\'s own');
+  assert.deepEqual(report.forbidden, [], 'no script, iframe, style, img or svg element in the conversation');
+  assert.deepEqual(report.handlers, [], 'no element carries an on* attribute');
+  assert.deepEqual(report.scriptUrls, [], 'no javascript:, vbscript: or data: URL');
+  assert.equal(report.styled, 0, 'no inline style from the answer');
+  // Rendered as text, not as markup: the raw tags are visible words.
+  assert.match(report.text, /<script>window\.__kestrelPwned/);
+  assert.match(report.text, /<img src=x onerror=/);
+  if (options.longLine) assert.ok(report.longLineShown, 'the long line is shown');
+  // The 100,000-character line wraps or scrolls inside its block: the panel does not widen.
+  assert.ok(report.pageScrollWidth <= report.viewport.width + 1, `the page is ${report.pageScrollWidth} px wide in a ${report.viewport.width} px frame`);
+  assert.ok(report.log.scrollWidth <= report.log.clientWidth + 1, `the conversation overflows sideways: ${report.log.scrollWidth} > ${report.log.clientWidth}`);
+  if (options.longLine) {
+    assert.ok(report.log.scrollHeight > report.log.clientHeight, 'the conversation is taller than the panel');
+    assert.ok(report.scrolled.top === 0 && report.scrolled.bottom > 0, `the conversation scrolls: ${JSON.stringify(report.scrolled)}`);
+  }
+  assert.ok(report.input.visible, 'the input is shown');
+  assert.ok(report.input.bottom <= report.viewport.height + 1 && report.input.top >= 0, `the input is in view: ${JSON.stringify(report.input)} in ${JSON.stringify(report.viewport)}`);
+  assert.ok(report.input.right <= report.viewport.width + 1, 'the input fits the width');
 }
 
 export const checks: Check[] = [
@@ -120,62 +199,7 @@ export const checks: Check[] = [
         await frame.locator('.turn-assistant .body', { hasText: 'a raw javascript link' }).first().click();
         await ctx.page.waitForTimeout(500);
 
-        const report = (await frame.locator('body').evaluate((body) => {
-          const doc = body.ownerDocument;
-          const win = doc.defaultView as Window & { __kestrelPwned?: unknown };
-          const all = Array.from(doc.querySelectorAll('*'));
-          const log = doc.querySelector('#log') as HTMLElement;
-          const answer = Array.from(doc.querySelectorAll('.turn-assistant .body')).at(-1) as HTMLElement;
-          const input = (doc.querySelector('#input') as HTMLElement).getBoundingClientRect();
-          const scriptUrl = /^\s*(javascript|vbscript|data):/i;
-          const before = log.scrollTop;
-          log.scrollTop = 0;
-          const top = log.scrollTop;
-          log.scrollTop = log.scrollHeight;
-          return {
-            pwned: win.__kestrelPwned,
-            title: doc.title,
-            scripts: Array.from(doc.querySelectorAll('script')).map((s) => s.getAttribute('src') ?? `inline: ${s.textContent?.slice(0, 40)}`),
-            forbidden: Array.from(log.querySelectorAll('script, iframe, style, img, svg, object, embed, form, link, meta, base')).map((e) => e.tagName),
-            handlers: all.flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`)),
-            scriptUrls: all.flatMap((e) => ['href', 'src', 'action', 'formaction', 'xlink:href'].filter((n) => scriptUrl.test(e.getAttribute(n) ?? '')).map((n) => `${e.tagName}[${n}=${e.getAttribute(n)?.slice(0, 30)}]`)),
-            styled: log.querySelectorAll('[style]').length,
-            text: answer.innerText.slice(0, 5000),
-            longLineShown: answer.innerText.includes('x'.repeat(1000)),
-            viewport: { width: win.innerWidth, height: win.innerHeight },
-            pageScrollWidth: doc.documentElement.scrollWidth,
-            log: { scrollWidth: log.scrollWidth, clientWidth: log.clientWidth, scrollHeight: log.scrollHeight, clientHeight: log.clientHeight },
-            input: { top: input.top, bottom: input.bottom, left: input.left, right: input.right, visible: input.width > 0 && input.height > 0 && getComputedStyle(doc.querySelector('#input')!).display !== 'none' },
-            scrolled: { top, back: before },
-          };
-        })) as FrameReport;
-        // The top of the answer (the payloads, shown as text), then its end (the long line wrapped).
-        await frame.locator('.turn-assistant').last().evaluate((turn) => turn.scrollIntoView({ block: 'start' }));
-        await ctx.screenshot('hostile-answer');
-        await frame.locator('#log').evaluate((log) => (log.scrollTop = log.scrollHeight));
-        await ctx.screenshot('hostile-long-line');
-
-        assert.equal(report.pwned, undefined, `a payload ran: ${String(report.pwned)}`);
-        assert.doesNotMatch(report.title, /pwned/, 'the frame title is untouched');
-        // VS Code's own bootstrap (it defines acquireVsCodeApi) and Kestrel's bundle, nothing else.
-        const foreign = report.scripts.filter((src) => !/webview\.js$/.test(src) && !/^inline: \s*globalThis\.acquireVsCodeApi/.test(src));
-        assert.deepEqual(foreign, [], 'no script element but VS Code\'s and Kestrel\'s own');
-        assert.deepEqual(report.forbidden, [], 'no script, iframe, style, img or svg element in the conversation');
-        assert.deepEqual(report.handlers, [], 'no element carries an on* attribute');
-        assert.deepEqual(report.scriptUrls, [], 'no javascript:, vbscript: or data: URL');
-        assert.equal(report.styled, 0, 'no inline style from the answer');
-        // Rendered as text, not as markup: the raw tags are visible words.
-        assert.match(report.text, /<script>window\.__kestrelPwned/);
-        assert.match(report.text, /<img src=x onerror=/);
-        assert.ok(report.longLineShown, 'the long line is shown');
-        // The 100,000-character line wraps or scrolls inside its block: the panel does not widen.
-        assert.ok(report.pageScrollWidth <= report.viewport.width + 1, `the page is ${report.pageScrollWidth} px wide in a ${report.viewport.width} px frame`);
-        assert.ok(report.log.scrollWidth <= report.log.clientWidth + 1, `the conversation overflows sideways: ${report.log.scrollWidth} > ${report.log.clientWidth}`);
-        assert.ok(report.log.scrollHeight > report.log.clientHeight, 'the conversation is taller than the panel');
-        assert.equal(report.scrolled.top, 0, 'the conversation scrolls');
-        assert.ok(report.input.visible, 'the input is shown');
-        assert.ok(report.input.bottom <= report.viewport.height + 1 && report.input.top >= 0, `the input is in view: ${JSON.stringify(report.input)} in ${JSON.stringify(report.viewport)}`);
-        assert.ok(report.input.right <= report.viewport.width + 1, 'the input fits the width');
+        await audit(ctx, frame, { shots: true, longLine: true });
         // The chat still works after it.
         await input.fill('And now something plain');
         await input.press('Enter');
@@ -184,6 +208,35 @@ export const checks: Check[] = [
       } finally {
         ctx.page.off('console', onConsole);
       }
+    },
+  },
+  {
+    name: 'after a reload a hostile answer kept in the history renders just as inertly',
+    async run(ctx) {
+      // The 200,000-character answer is over the history's budget; a shorter hostile one is kept.
+      await ctx.runCommand('Kestrel: New Chat');
+      const input = chat(ctx).locator('#input');
+      await input.waitFor({ timeout: 20_000 });
+      await input.fill('Something short and hostile, please');
+      await input.press('Enter');
+      await chat(ctx).locator('.turn-assistant .body', { hasText: 'The end of the hostile answer.' }).waitFor({ timeout: 30_000 });
+      await chat(ctx).locator('#send:not(.stop)').waitFor({ timeout: 30_000 });
+      // Give VS Code time to write the extension's workspace state before the page goes away.
+      await ctx.page.waitForTimeout(3000);
+      await ctx.reload();
+      await ctx.runCommand('Kestrel: Open Chat');
+      const frame = chat(ctx);
+      await frame.locator('.turn').first().waitFor({ timeout: 30_000 });
+      const kept = frame.locator('.turn-assistant .body', { hasText: 'The end of the hostile answer.' });
+      if (!(await kept.count())) {
+        // The window reopened another session: open this one from the history list.
+        await frame.locator('#history').click();
+        await frame.locator('.session-open', { hasText: 'short and hostile' }).first().click({ timeout: 10_000 });
+      }
+      await kept.first().waitFor({ timeout: 30_000 });
+      await ctx.page.waitForTimeout(500);
+      await audit(ctx, frame, { shots: false, longLine: false });
+      await ctx.screenshot('hostile-after-reload');
     },
   },
 ];
