@@ -27,6 +27,7 @@ import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
 import { stablePrefixLength } from '../core/chat/blocks';
+import { safeLink } from '../core/chat/protocol';
 
 const LANGUAGES = { bash, c, cpp, csharp, css, diff, go, java, javascript, json, kotlin, markdown, php, python, ruby, rust, sql, swift, typescript, xml, yaml };
 for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, language);
@@ -65,10 +66,22 @@ export function createMarkdown(window: Window): Markdown {
     });
   const withHighlight = make(true);
   const plain = make(false);
+  const doc = window.document;
   return {
     html(source, highlight = true) {
       const raw = (highlight ? withHighlight : plain).render(source);
-      return purify.sanitize(raw, { FORBID_TAGS: ['style', 'img', 'form', 'input', 'button', 'iframe', 'svg', 'math'], FORBID_ATTR: ['style', 'class-name'], ALLOW_DATA_ATTR: false });
+      const fragment = purify.sanitize(raw, { FORBID_TAGS: ['style', 'img', 'form', 'input', 'button', 'iframe', 'svg', 'math'], FORBID_ATTR: ['style', 'class-name'], ALLOW_DATA_ATTR: false, RETURN_DOM_FRAGMENT: true });
+      // A link the host would refuse to open (relative, `jav%09ascript:`, mailto:, file:) is shown
+      // as the text it is, not as a link that does nothing when clicked.
+      for (const link of Array.from(fragment.querySelectorAll('a'))) {
+        if (safeLink(link.getAttribute('href') ?? '')) continue;
+        const text = doc.createElement('span');
+        text.append(...Array.from(link.childNodes));
+        link.replaceWith(text);
+      }
+      const box = doc.createElement('div');
+      box.append(fragment);
+      return box.innerHTML;
     },
   };
 }

@@ -42,7 +42,7 @@ const PAYLOADS = [
   '',
   `![an image](x" onerror="${PWN('md-img')})`,
   '',
-  '[a reference link][evil]',
+  '[a reference link][evil] and [a real link](https://example.com/docs)',
   '',
   `[evil]: javascript:${PWN('ref-link')}`,
   '',
@@ -87,6 +87,7 @@ interface FrameReport {
   handlers: string[];
   scriptUrls: string[];
   styled: number;
+  links: string[];
   text: string;
   longLineShown: boolean;
   viewport: { width: number; height: number };
@@ -133,6 +134,7 @@ async function audit(ctx: CheckContext, frame: FrameLocator, options: { shots: b
         .map((n) => `${e.tagName}[${n}=${e.getAttribute(n)?.slice(0, 30)}]`),
     ),
       styled: log.querySelectorAll('[style]').length,
+      links: Array.from(answer.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? '(no href)'),
       text: answer.innerText.slice(0, 5000),
       longLineShown: answer.innerText.includes('x'.repeat(1000)),
       viewport: { width: win.innerWidth, height: win.innerHeight },
@@ -159,6 +161,8 @@ async function audit(ctx: CheckContext, frame: FrameLocator, options: { shots: b
   assert.deepEqual(report.handlers, [], 'no element carries an on* attribute');
   assert.deepEqual(report.scriptUrls, [], 'no javascript:, vbscript: or data: URL');
   assert.equal(report.styled, 0, 'no inline style from the answer');
+  // Only links the host will open stay links (the encoded `jav&#x09;ascript:` one is plain text).
+  assert.deepEqual(report.links, ['https://example.com/docs'], 'the one real link, and only it, is a link');
   // Rendered as text, not as markup: the raw tags are visible words.
   assert.match(report.text, /<script>window\.__kestrelPwned/);
   assert.match(report.text, /<img src=x onerror=/);
