@@ -17,7 +17,7 @@ export function createExcludeMatcher(globs: readonly string[], ignoreFileText?: 
   // `dot: true` so `**/.env*` matches dotfiles; globs are tried on the relative and the absolute path,
   // so `**/*.pem` catches a key file opened from outside any workspace folder too. Case-insensitive
   // everywhere: `.ENV` on a case-insensitive disk is the same file, and excluding too much is the safe side.
-  const matchers = globs.map((g) => picomatch(toPosix(g), { dot: true, nocase: true }));
+  const matchers = globs.map((g) => picomatch(toPosix(g), { dot: true, windows: false, nocase: true }));
   const ignoreRules = ignoreFileText ? ignore().add(ignoreFileText) : undefined;
 
   return {

@@ -11,9 +11,8 @@ import type { FakeReply, FakeServerOptions, LoggedRequest } from '../support/fak
 import type { Check, CheckContext } from './run';
 
 // The memory probe is a test hook (`kestrel._test.memory`): an installed .vsix registers it only when
-// VS Code starts with this variable. The runner copies its environment into the run it starts next,
-// which is this file's; the first check removes it again so later check files run without hooks.
-process.env.KESTREL_TEST_HOOKS = '1';
+// VS Code starts with this variable.
+export const env = { KESTREL_TEST_HOOKS: '1' };
 
 const FILES = ['scratch/load-a.ts', 'scratch/load-b.ts', 'scratch/load-c.ts'];
 const KEYSTROKES = 1000;
@@ -170,7 +169,6 @@ export const checks: Check[] = [
   {
     name: 'three editors side by side, and the extension host heap before typing',
     async run(ctx) {
-      delete process.env.KESTREL_TEST_HOOKS;
       ctx.page.on('console', (message) => {
         if (/rejected promise not handled|unhandled ?rejection/i.test(message.text())) consoleProblems.push(`console: ${message.text().slice(0, 300)}`);
       });

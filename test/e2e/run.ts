@@ -5,7 +5,8 @@
 //   `server: FakeServerOptions` (the fake provider for this file, started in the runner's process),
 //   `settings` (extra user settings), `colorScheme: 'dark'` (Default Dark Modern instead of Light),
 //   `fresh: true` (a first start as a new user has it: no Kestrel settings, no key anywhere),
-//   `workspaceTrust: true` (VS Code asks whether to trust the folder, so Restricted Mode can be chosen);
+//   `workspaceTrust: true` (VS Code asks whether to trust the folder, so Restricted Mode can be chosen),
+//   `env` (extra environment for this file's VS Code);
 // - each file gets a fresh VS Code (user data, extensions, browser profile, workspace copy of
 //   sample-workspace) with `kestrel.provider: custom`, `kestrel.baseUrl` = the fake server and the
 //   key in KESTREL_API_KEY; the runner waits for Kestrel's status bar item before the first check;
@@ -60,7 +61,7 @@ const THEME_LABELS = { light: 'Light Modern', dark: 'Dark Modern' };
 const statusItem = (page: Page) => page.locator('.statusbar-item', { hasText: 'Kestrel' }).first();
 
 export async function runCheckFile(file: string, vsix: string): Promise<{ passed: number; failed: number }> {
-  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark'; fresh?: boolean; workspaceTrust?: boolean };
+  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark'; fresh?: boolean; workspaceTrust?: boolean; env?: Record<string, string> };
   const base = file.replace(/^.*\//, '').replace(/\.check\.js$/, '');
   const install = ensureInstalled();
   const server = await startFakeServer({ flavour: 'openai', ...module.server });
@@ -75,7 +76,7 @@ export async function runCheckFile(file: string, vsix: string): Promise<{ passed
   installVsix(install, run, vsix);
   // The key reaches the extension through the environment fallback (KESTREL_API_KEY for custom),
   // so checks start with a working provider; the Set API Key check stores its own.
-  const code = await startCodeServer(install, run, { env: module.fresh ? {} : { KESTREL_API_KEY: KEY }, workspaceTrust: module.workspaceTrust });
+  const code = await startCodeServer(install, run, { env: { ...(module.fresh ? {} : { KESTREL_API_KEY: KEY }), ...module.env }, workspaceTrust: module.workspaceTrust });
   const context = await launchBrowser(install, run, module.colorScheme);
   let passed = 0;
   let failed = 0;
