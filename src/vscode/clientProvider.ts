@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { createChatClient, type RequestLogEntry } from '../core/client/client';
 import { KestrelError } from '../core/client/errors';
-import { MAX_RETRY_WAIT_MS } from '../core/client/retry';
+import { MAX_RETRY_WAIT_MS, realClock } from '../core/client/retry';
 import { keyOrigin, resolveProvider, type ResolvedProvider } from '../core/client/presets';
 import { selectProxy } from '../core/client/proxy';
 import type { KestrelSettings } from '../core/config';
@@ -210,17 +210,8 @@ class RateGate {
     if (purpose === 'inline' || wait > MAX_RETRY_WAIT_MS) {
       return Promise.reject(new KestrelError('rate-limited', `${this.host} is rate limiting requests (429); Kestrel sends it nothing for ${Math.ceil(wait / 1000)} s more.`, { retryAfterMs: wait }));
     }
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new KestrelError('aborted', 'The request was cancelled.'));
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, wait);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new KestrelError('aborted', 'The request was cancelled.'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+    return realClock.sleep(wait, signal).catch(() => {
+      throw new KestrelError('aborted', 'The request was cancelled.');
     });
   }
 

@@ -9,24 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FakeServer, LoggedRequest } from '../support/fake-server';
-import { resetSettings, setSettings, sleep, useFakeServer } from './helpers';
+import { type InlineStats, type ProvidedItem, resetSettings, setSettings, sleep, useFakeServer } from './helpers';
 
-interface ProvidedItem {
-  text: string;
-  line: number;
-  start: number;
-  end: number;
-}
 
-interface InlineStats {
-  calls: number;
-  requests: number;
-  skipped: number;
-  promptChars: number;
-  errors: number;
-  inFlight: number;
-  lastWorkMs: number;
-}
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.inline.debounceMs', 'kestrel.inline.multiline', 'files.readonlyInclude'];
 /** Characters a prompt may have whatever the file: context budget (4,500 + 1,500), snippets (1,500), instructions, tags and prefill. */

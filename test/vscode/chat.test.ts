@@ -4,14 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeServer } from '../support/fake-server';
-import { resetSettings, sleep, useFakeServer, waitFor } from './helpers';
+import { type ChatState, resetSettings, sleep, useFakeServer, waitFor } from './helpers';
 
-interface ChatState {
-  turns: { role: string; content: string; error?: string }[];
-  attachments: string[];
-  sessions: number;
-  busy: boolean;
-}
 const state = () => vscode.commands.executeCommand<ChatState>('kestrel._test.chatState');
 
 describe('Chat panel', () => {

@@ -5,18 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeReply, FakeServer } from '../support/fake-server';
-import { resetSettings, TEST_KEY, useFakeServer, waitFor } from './helpers';
+import { chatState, notices, resetSettings, scratch, TEST_KEY, useFakeServer, waitFor } from './helpers';
 
-interface Notice {
-  severity: string;
-  message: string;
-  modal: boolean;
-  actions: string[];
-}
-interface ChatState {
-  turns: { role: string; content: string; error?: string; action?: string }[];
-  busy: boolean;
-}
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.inline.debounceMs'];
 const LONG_ANSWER = 'The function adds the price of every item times its quantity, then applies the discount once at the end, so rounding happens only once.';
@@ -51,22 +41,8 @@ const FAULTS: Fault[] = [
   { name: 'a stream cut mid-way', reply: { text: LONG_ANSWER, fault: 'reset-mid-stream' }, message: /connection|network|part-way|could not read/i, partial: true, notifiesInline: false },
 ];
 
-const notices = (options?: { reset?: boolean; answers?: Record<string, string> | null }) => vscode.commands.executeCommand<Notice[]>('kestrel._test.notices', options);
-const chatState = () => vscode.commands.executeCommand<ChatState>('kestrel._test.chatState');
 const provide = (explicit = false) => vscode.commands.executeCommand<{ text: string } | undefined>('kestrel._test.provideInline', { explicit });
 
-/**
- * A new TypeScript editor holding `content`, under an untitled name no other test used: VS Code
- * reuses "Untitled-N" names, and under load a closed one can come back with its old text.
- */
-async function scratch(content: string): Promise<vscode.TextEditor> {
-  const uri = vscode.Uri.from({ scheme: 'untitled', path: `/faults-${Date.now()}-${++scratches}.ts` });
-  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-  await editor.edit((e) => e.insert(new vscode.Position(0, 0), content));
-  assert.equal(editor.document.getText(), content);
-  return editor;
-}
-let scratches = 0;
 
 describe('Faults', () => {
   let server: FakeServer;

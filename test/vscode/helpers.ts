@@ -47,3 +47,54 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
     await sleep(25);
   }
 }
+
+/** A notification or dialog Kestrel showed, as `kestrel._test.notices` records it. */
+export interface Notice {
+  severity: string;
+  message: string;
+  modal: boolean;
+  actions: string[];
+}
+/** What Kestrel showed since the last reset; `answers` picks a button for dialogs whose message matches. */
+export const notices = (options?: { reset?: boolean; answers?: Record<string, string> | null }) => vscode.commands.executeCommand<Notice[]>('kestrel._test.notices', options);
+
+/** The chat panel's conversation, as `kestrel._test.chatState` reports it. */
+export interface ChatState {
+  turns: { role: string; content: string; error?: string; action?: string }[];
+  attachments: string[];
+  sessions: number;
+  busy: boolean;
+}
+export const chatState = () => vscode.commands.executeCommand<ChatState>('kestrel._test.chatState');
+
+/** The inline item `kestrel._test.provideInline` returns: its text and the range it replaces on `line`. */
+export interface ProvidedItem {
+  text: string;
+  line: number;
+  start: number;
+  end: number;
+}
+/** The inline engine's counters (`kestrel._test.inlineStats`). */
+export interface InlineStats {
+  calls: number;
+  requests: number;
+  skipped: number;
+  typingThroughHits: number;
+  promptChars: number;
+  errors: number;
+  inFlight: number;
+  lastWorkMs: number;
+}
+
+let scratches = 0;
+/**
+ * A new TypeScript editor holding `content`, under an untitled name no other test used: VS Code
+ * reuses "Untitled-N" names, and under load a closed one can come back with its old text.
+ */
+export async function scratch(content: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `/scratch-${Date.now()}-${++scratches}.ts` });
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await editor.edit((e) => e.insert(new vscode.Position(0, 0), content));
+  if (editor.document.getText() !== content) throw new Error('The scratch editor did not take its text.');
+  return editor;
+}

@@ -4,20 +4,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeServer, LoggedRequest } from '../support/fake-server';
-import { resetSettings, setSettings, sleep, useFakeServer, waitFor } from './helpers';
+import { type InlineStats, type ProvidedItem, resetSettings, setSettings, sleep, useFakeServer, waitFor } from './helpers';
 
-interface ProvidedItem {
-  text: string;
-  line: number;
-  start: number;
-  end: number;
-}
 
-interface InlineStats {
-  requests: number;
-  typingThroughHits: number;
-  skipped: number;
-}
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.inline.debounceMs', 'kestrel.inline.multiline', 'kestrel.inline.languages', 'kestrel.inline.enabled', 'kestrel.exclude'];
 
