@@ -243,6 +243,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     this.attachments = [];
     if (!this.session.turns.length) this.session.title = titleFor(text);
     this.session.turns.push(question);
+    // Kept before the answer starts: a window reloaded mid-answer still has the question.
+    await this.save();
     await this.answer();
   }
 

@@ -46,7 +46,13 @@ if [ ! -f "$CS_DIR/.complete" ]; then
   # code-server's postinstall compiles native modules against Node 24's headers, not the machine's Node,
   # and runs nested installs of VS Code's own dependencies: npm versions that gate install scripts
   # must let this one trusted tool run them (the extension's own dependencies stay gated).
-  PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" npm_config_dangerously_allow_all_scripts=true \
+  # Run from `npm test`, this script inherits npm's own variables (NODE, npm_node_execpath, npm_config_*)
+  # naming the machine's Node: they are dropped so every script of the nested install sees Node 24.
+  clean_env=(env -u NODE)
+  while IFS='=' read -r name _; do
+    case "$name" in npm_*) clean_env+=(-u "$name") ;; esac
+  done < <(env)
+  "${clean_env[@]}" PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" npm_config_dangerously_allow_all_scripts=true \
     npm install --prefix "$CS_DIR" --no-save --no-package-lock --foreground-scripts "code-server@$CODE_SERVER_VERSION" >&2
   # The postinstall is what builds VS Code; without its output code-server cannot start.
   if [ ! -d "$CS_DIR/node_modules/code-server/lib/vscode/node_modules" ]; then
