@@ -223,7 +223,7 @@ describe('inline engine: rhythm, connection and errors', () => {
   it('uses similar code from other open files in the prompt', async () => {
     const client = scriptedClient(() => 'x;');
     const engine = engineWith(client);
-    const neighbour = documentOf(['export function subtotal(items: Item[]) {', '  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);', '}'], '\n', 'file:///work/pricing.ts');
+    const neighbour = documentOf(['export function subtotal(items: Item[]) {', '  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);', '}'], '\n', 'file:///project/pricing.ts');
     await engine.suggest({ ...inputAt('const total = items.reduce((sum, item) => sum + item.price', '\n'), neighbours: [neighbour] }, signal());
     assert.match(client.requests[0].messages[1].content, /pricing\.ts[\s\S]*item\.quantity/);
   });

@@ -16,7 +16,7 @@ describe('snippets from other files', () => {
   });
 
   it('picks the similar window, best first, and leaves unrelated code out', () => {
-    const other = documentOf([...filler, ...pricing, ...filler], '\n', 'file:///work/pricing.ts');
+    const other = documentOf([...filler, ...pricing, ...filler], '\n', 'file:///project/pricing.ts');
     const snippets = selectSnippets(around, windowsOf(other), 2000);
     assert.ok(snippets.length >= 1);
     assert.match(snippets[0].text, /item\.quantity/);

@@ -9,13 +9,13 @@ export function inputAt(prefix: string, suffix: string, options: { eol?: '\n' | 
   const lines = (prefix + suffix).split(eol);
   const before = prefix.split(eol);
   return {
-    document: documentOf(lines, eol, options.uri ?? 'file:///work/sample.ts', options.languageId ?? 'typescript'),
+    document: documentOf(lines, eol, options.uri ?? 'file:///project/sample.ts', options.languageId ?? 'typescript'),
     cursor: { line: before.length - 1, character: before[before.length - 1].length },
     explicit: options.explicit ?? true,
   };
 }
 
-export function documentOf(lines: string[], eol: '\n' | '\r\n' = '\n', uri = 'file:///work/sample.ts', languageId = 'typescript'): DocumentView & { reads: number } {
+export function documentOf(lines: string[], eol: '\n' | '\r\n' = '\n', uri = 'file:///project/sample.ts', languageId = 'typescript'): DocumentView & { reads: number } {
   const doc = {
     uri,
     path: uri.replace(/^.*\//, ''),
