@@ -6,7 +6,7 @@
 //   `settings` (extra user settings), `colorScheme: 'dark'` (Default Dark Modern instead of Light),
 //   `fresh: true` (a first start as a new user has it: no Kestrel settings, no key anywhere),
 //   `workspaceTrust: true` (VS Code asks whether to trust the folder, so Restricted Mode can be chosen),
-//   `env` (extra environment for this file's VS Code);
+//   `env` (extra environment for this file's VS Code), `noFolder: true` (an empty window, no workspace);
 // - each file gets a fresh VS Code (user data, extensions, browser profile, workspace copy of
 //   sample-workspace) with `kestrel.provider: custom`, `kestrel.baseUrl` = the fake server and the
 //   key in KESTREL_API_KEY; the runner waits for Kestrel's status bar item before the first check;
@@ -61,7 +61,7 @@ const THEME_LABELS = { light: 'Light Modern', dark: 'Dark Modern' };
 const statusItem = (page: Page) => page.locator('.statusbar-item', { hasText: 'Kestrel' }).first();
 
 export async function runCheckFile(file: string, vsix: string): Promise<{ passed: number; failed: number }> {
-  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark'; fresh?: boolean; workspaceTrust?: boolean; env?: Record<string, string> };
+  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark'; fresh?: boolean; workspaceTrust?: boolean; env?: Record<string, string>; noFolder?: boolean };
   const base = file.replace(/^.*\//, '').replace(/\.check\.js$/, '');
   const install = ensureInstalled();
   const server = await startFakeServer({ flavour: 'openai', ...module.server });
@@ -83,7 +83,7 @@ export async function runCheckFile(file: string, vsix: string): Promise<{ passed
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const opened = Date.now();
-    await page.goto(`${code.url}/?folder=${encodeURIComponent(run.workspace)}`);
+    await page.goto(module.noFolder ? `${code.url}/?ew=true` : `${code.url}/?folder=${encodeURIComponent(run.workspace)}`);
     await statusItem(page).waitFor({ timeout: 90_000 });
     console.log(`  · ${base}: workbench open and Kestrel in the status bar ${Date.now() - opened} ms after the page load began`);
     mkdirSync(SCREENSHOTS, { recursive: true });
