@@ -2,6 +2,8 @@
 // code, Accept changes the document in one undo step, Discard leaves it, a changed file refuses,
 // Fix sends the diagnostics, Write Tests opens an unsaved test file named by convention.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FakeServer, LoggedRequest } from '../support/fake-server';
 import { resetSettings, sleep, useFakeServer, waitFor } from './helpers';
@@ -27,6 +29,9 @@ describe('Palette actions', () => {
     server = await useFakeServer({
       respond: (request) => {
         const text = userText(request);
+        if (text.includes('def median') && text.includes('Refactor this code')) return { text: '```python\ndef median(values):\n    return statistics.median(values)\n```' };
+        if (text.includes('def median') && text.includes('Fix')) return { text: 'The list must be sorted first:\n```python\ndef median(values):\n    ordered = sorted(values)\n    return ordered[len(ordered) // 2]\n```' };
+        if (text.includes('def mean') && text.includes('Write unit tests')) return { text: '```python\nfrom stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2, 3]) == 2\n```' };
         if (text.includes('Refactor this code')) return { text: 'Here is the refactor:\n```ts\nexport const add = (a: number, b: number): number => a + b;\n```\nDone.' };
         if (text.includes('Add documentation') && text.includes('docstrings')) return { text: '```python\ndef mean(values):\n    """Return the arithmetic mean."""\n    return sum(values) / len(values)\n```' };
         if (text.includes('Fix')) return { text: '```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```' };
@@ -132,5 +137,52 @@ describe('Palette actions', () => {
     assert.match(opened.getText(), /describe\('add'/);
     assert.equal(opened.isDirty, true);
     await sleep(50);
+  });
+
+  describe('on a Python file', () => {
+    const source = () => readFileSync(join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'py', 'stats.py'), 'utf8');
+
+    it('Refactor with the cursor inside a function proposes that function and Accept replaces only it', async () => {
+      const original = source();
+      const editor = await open('python', original);
+      const line = original.split('\n').findIndex((l) => l.includes('middle = len(ordered)'));
+      editor.selection = new vscode.Selection(line, 4, line, 4);
+      await vscode.commands.executeCommand('kestrel._test.refactorWith', 'use the statistics module');
+      await proposal();
+      assert.match(userText(server.requests.at(-1)!), /def median\(values\):[\s\S]*return \(ordered\[middle - 1\]/);
+      assert.doesNotMatch(userText(server.requests.at(-1)!), /Refactor this code[\s\S]*def mean/, 'only the enclosing function is sent as the code to change');
+      await vscode.commands.executeCommand('kestrel.acceptProposal');
+      const after = editor.document.getText();
+      assert.match(after, /def mean\(values\):\n {4}"""Return the arithmetic mean/);
+      assert.match(after, /def median\(values\):\n {4}return statistics\.median\(values\)\n/);
+      assert.doesNotMatch(after, /ordered\[middle/);
+    });
+
+    it('Fix sends the diagnostic and takes the code out of the prose around it', async () => {
+      const original = source();
+      const editor = await open('python', original);
+      const line = original.split('\n').findIndex((l) => l.includes('return ordered[middle]'));
+      const collection = vscode.languages.createDiagnosticCollection('kestrel-test-py');
+      collection.set(editor.document.uri, [new vscode.Diagnostic(new vscode.Range(line, 8, line, 29), 'Possibly unsorted input', vscode.DiagnosticSeverity.Warning)]);
+      const start = original.split('\n').findIndex((l) => l.startsWith('def median'));
+      editor.selection = new vscode.Selection(start, 0, line + 2, 0);
+      void vscode.commands.executeCommand('kestrel.fix');
+      const p = await proposal();
+      collection.dispose();
+      assert.match(userText(server.requests.at(-1)!), /warning at line \d+: Possibly unsorted input/);
+      assert.match(p.proposed, /def median\(values\):\n {4}ordered = sorted\(values\)\n {4}return ordered\[len\(ordered\) \/\/ 2\]\n/);
+      assert.doesNotMatch(p.proposed, /must be sorted/);
+    });
+
+    it('Write Tests names the file test_stats.py and opens it unsaved', async () => {
+      const folder = vscode.workspace.workspaceFolders![0].uri;
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'py', 'stats.py')));
+      editor.selection = new vscode.Selection(0, 0, 2, 36);
+      await vscode.commands.executeCommand('kestrel.generateTests');
+      const opened = await waitFor(() => (vscode.window.activeTextEditor?.document.uri.scheme === 'untitled' ? vscode.window.activeTextEditor.document : undefined), 'the test file');
+      assert.match(opened.uri.path, /\/test_stats\.py$/);
+      assert.match(opened.getText(), /def test_mean\(\):/);
+      assert.equal(opened.isDirty, true);
+    });
   });
 });
