@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { readSettings, type KestrelSettings } from './core/config';
 import { keyOrigin, PROVIDER_NAMES } from './core/client/presets';
 import { ClientProvider } from './vscode/clientProvider';
-import { ErrorReporter } from './vscode/errorReporter';
+import { ErrorReporter, registerNoticesHook } from './vscode/errorReporter';
 import { ExcludeRules } from './vscode/excludeRules';
 import { KeyStore } from './vscode/secrets';
 import { StatusBar, showStatusMenu } from './vscode/statusBar';
@@ -90,6 +90,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
   log.info(`Kestrel ${context.extension.packageJSON.version} activated in ${Math.round(performance.now() - started)} ms (provider ${settings.provider}).`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return {};
+  context.subscriptions.push(
+    registerNoticesHook(),
+    vscode.commands.registerCommand('kestrel._test.isExcluded', (uri: string) => excludes.isExcluded(vscode.Uri.parse(uri))),
+  );
   return {
     test: {
       secrets: {

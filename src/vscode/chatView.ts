@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { addUsage, boundSessions, messagesWithinBudget, titleFor, userContent, type Session, type Turn } from '../core/chat/history';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
 import { KestrelError } from '../core/client/errors';
-import { notices, type ShownNotice } from './errorReporter';
+import { notices } from './errorReporter';
 import type { Services } from './services';
 
 const SESSIONS_KEY = 'kestrel.chat.sessions';
@@ -48,19 +48,6 @@ export function registerChat(services: Services): vscode.Disposable[] {
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.chatState', () => panel.snapshot()),
       vscode.commands.registerCommand('kestrel._test.chatMessage', (message: unknown) => panel.receive(message)),
-      // Counts the notifications and dialogs Kestrel shows, and answers them: `answers` maps a
-      // pattern of the message to the button to press (unmatched ones are dismissed); `null` gives
-      // the questions back to the real UI.
-      vscode.commands.registerCommand('kestrel._test.notices', (options?: { reset?: boolean; answers?: Record<string, string> | null }): ShownNotice[] => {
-        if (options?.reset || !notices.record) notices.record = [];
-        if (options?.answers === null) notices.answer = undefined;
-        else if (options?.answers) {
-          const answers = Object.entries(options.answers).map(([pattern, action]) => [new RegExp(pattern), action] as const);
-          notices.answer = (notice) => answers.find(([pattern]) => pattern.test(notice.message))?.[1];
-        }
-        return notices.record.map((n) => ({ ...n }));
-      }),
-      vscode.commands.registerCommand('kestrel._test.isExcluded', (uri: string) => services.isExcluded(vscode.Uri.parse(uri))),
     );
   }
   return disposables;

@@ -39,6 +39,23 @@ export const notices = {
   },
 };
 
+/**
+ * Test hook `kestrel._test.notices`: counts the notifications and dialogs Kestrel shows, and answers
+ * them: `answers` maps a pattern of the message to the button to press (unmatched ones are
+ * dismissed); `null` gives the questions back to the real UI.
+ */
+export function registerNoticesHook(): vscode.Disposable {
+  return vscode.commands.registerCommand('kestrel._test.notices', (options?: { reset?: boolean; answers?: Record<string, string> | null }): ShownNotice[] => {
+    if (options?.reset || !notices.record) notices.record = [];
+    if (options?.answers === null) notices.answer = undefined;
+    else if (options?.answers) {
+      const answers = Object.entries(options.answers).map(([pattern, action]) => [new RegExp(pattern), action] as const);
+      notices.answer = (notice) => answers.find(([pattern]) => pattern.test(notice.message))?.[1];
+    }
+    return notices.record.map((n) => ({ ...n }));
+  });
+}
+
 export class ErrorReporter {
   /** Per kind of fault: when automatic suggestions last hit it. */
   private readonly lastSeen = new Map<string, number>();
