@@ -50,7 +50,7 @@ export async function run(): Promise<string> {
     });
     const resetMarks = () => page.evaluate(() => Object.assign((window as unknown as { kestrelBench: object }).kestrelBench, { keys: [], ghost: 0 }));
     const marks = () => page.evaluate(() => (window as unknown as { kestrelBench: { keys: number[]; ghost: number } }).kestrelBench);
-    const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    const completions = () => server.completions;
     // A first request teaches Kestrel that this model takes no prefill; not measured.
     await page.keyboard.type('const warm = ', { delay: 30 });
     await ghost.waitFor({ timeout: 15_000 }).catch(() => undefined);

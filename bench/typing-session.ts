@@ -83,7 +83,7 @@ async function session(server: FakeServer, keys: Keystroke[], settings: EngineSe
   await client.dispose();
   return {
     keys: keys.length,
-    requests: server.requests.filter((r) => r.path.endsWith('/chat/completions')).length,
+    requests: server.completions.length,
     aborted: server.requests.filter((r) => r.aborted).length,
     promptTokens: Math.round(engine.counters.promptChars / 4),
     completionTokens: Math.round(engine.counters.completionChars / 4),

@@ -42,7 +42,7 @@ export const server: FakeServerOptions = {
 // request and asks without one after that. Word suggestions are off so Tab is unambiguous.
 export const settings = { 'kestrel.model': 'claude-haiku-4-6', 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false };
 
-const completions = (ctx: CheckContext) => ctx.server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+const completions = (ctx: CheckContext) => ctx.server.completions;
 
 async function typeAcceptSave(ctx: CheckContext, file: string, typed: string, expected: string, shot: string): Promise<void> {
   ctx.writeWorkspaceFile(file, '');

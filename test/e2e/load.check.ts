@@ -53,7 +53,7 @@ export const settings = {
   'editor.autoClosingQuotes': 'never',
 };
 
-const completions = (ctx: CheckContext) => ctx.server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+const completions = (ctx: CheckContext) => ctx.server.completions;
 const documentOf = (r: LoggedRequest) => /File: (\S+) \(/.exec(String(r.body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? ''))?.[1] ?? '?';
 
 interface Memory {

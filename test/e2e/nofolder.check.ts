@@ -12,7 +12,7 @@ export const server: FakeServerOptions = { latency: { firstTokenMs: 100, tokensP
 // Word suggestions off, so Tab is unambiguous.
 export const settings = { 'kestrel.model': 'claude-haiku-4-6', 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false };
 
-const completions = (ctx: CheckContext) => ctx.server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+const completions = (ctx: CheckContext) => ctx.server.completions;
 
 export const checks: Check[] = [
   {

@@ -10,7 +10,7 @@ export const workspaceTrust = true;
 
 export const server: FakeServerOptions = { latency: { firstTokenMs: 100, tokensPerSecond: 200 }, respond: () => ({ text: "'hello';" }) };
 
-const completions = (ctx: CheckContext) => ctx.server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+const completions = (ctx: CheckContext) => ctx.server.completions;
 
 export const checks: Check[] = [
   {

@@ -78,6 +78,8 @@ export interface FakeServer {
   readonly origin: string;
   readonly flavour: Flavour;
   readonly requests: LoggedRequest[];
+  /** The chat-completions requests among them, in order (no model lists, probes or warm-ups). */
+  readonly completions: LoggedRequest[];
   /** TCP connections opened so far (keep-alive reuse shows as fewer connections than requests). */
   readonly connections: number;
   /** TCP connections open right now (a client's idle keep-alive connections included). */
@@ -335,6 +337,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     origin,
     flavour,
     requests,
+    get completions() {
+      return requests.filter((r) => r.path.endsWith('/chat/completions'));
+    },
     get connections() {
       return connections;
     },

@@ -83,7 +83,7 @@ const rows: Row[] = [];
 
 describe('Bad input', () => {
   let server: FakeServer;
-  const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+  const completions = () => server.completions;
   let provider: vscode.Disposable;
 
   /** Runs the provider at a position and returns what it answered and every request it sent. */

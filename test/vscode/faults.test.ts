@@ -46,7 +46,7 @@ const provide = (explicit = false) => vscode.commands.executeCommand<{ text: str
 
 describe('Faults', () => {
   let server: FakeServer;
-  const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+  const completions = () => server.completions;
   /** No request is left running: each one the server saw has ended or been closed by Kestrel. */
   const allEnded = () => waitFor(() => server.requests.every((r) => r.completed || r.aborted) || undefined, 'every request to end', 10_000);
 

@@ -53,7 +53,7 @@ const stats = () => vscode.commands.executeCommand<InlineStats>('kestrel._test.i
 
 describe('Inline suggestions', () => {
   let server: FakeServer;
-  const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+  const completions = () => server.completions;
 
   before(async () => {
     server = await useFakeServer({ respond: answer }, { 'kestrel.inline.debounceMs': 0, 'kestrel.inline.multiline': 'never' });

@@ -14,7 +14,7 @@ const DEFAULT_EXCLUDE = ['**/.env*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/*
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
 const file = (relative: string) => vscode.Uri.joinPath(folder(), relative);
-const completions = (server: FakeServer) => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+const completions = (server: FakeServer) => server.completions;
 const chat = (prompt: string) => vscode.commands.executeCommand('kestrel.chat.send', { prompt, newSession: true });
 const provideInline = (explicit: boolean) => vscode.commands.executeCommand<{ text: string } | undefined>('kestrel._test.provideInline', { explicit });
 const isExcluded = (uri: vscode.Uri) => vscode.commands.executeCommand<boolean>('kestrel._test.isExcluded', uri.toString());

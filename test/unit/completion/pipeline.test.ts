@@ -239,7 +239,7 @@ describe('inline engine: rhythm, connection and errors', () => {
       const engine = new InlineEngine(async () => ({ client, model: 'fake-model', prefill: 'no' }), settings());
       const suggestion = await engine.suggest(inputAt('', '\n'), signal());
       assert.equal(suggestion?.text, 'first();');
-      const completions = () => server.requests.filter((r) => r.path.endsWith('/chat/completions'));
+      const completions = () => server.completions;
       for (let i = 0; i < 40 && !completions()[0]?.aborted; i++) await new Promise((r) => setTimeout(r, 25));
       assert.equal(completions().length, 1);
       assert.equal(completions()[0].aborted, true, 'the server kept streaming');
