@@ -7,12 +7,12 @@ import type { MultilineMode } from '../config';
 import { cacheKey, LruCache, TypingThrough } from './cache';
 import { DEFAULT_BUDGET, gatherContext, type ContextBudget } from './context';
 import { Debouncer, realTimers, type Timers } from './debounce';
-import { detectIndentUnit, isProse, postprocess } from './postprocess';
+import { AnswerReader, detectIndentUnit, type Processed } from './postprocess';
 import { looksBinary, MAX_LINE_LENGTH, prefilter } from './prefilter';
-import { buildPrompt, CLOSE, continuationAfterPrefill } from './prompt';
+import { buildPrompt } from './prompt';
 import { RecentEdits } from './recentEdits';
 import { NeighbourWindows, selectSnippets, type SnippetSource } from './snippets';
-import { anyOf, blockEnd, columns, firstLine, marker, takeUntil } from './streamTransforms';
+import { takeUntil } from './streamTransforms';
 import { DEFAULT_RHYTHM, TypingRhythm, type RhythmTuning } from './typingRhythm';
 import type { CompletionInput, Suggestion } from './types';
 
@@ -179,25 +179,23 @@ export class InlineEngine {
       // The lines below count too: at the top of a file, the only indented code may follow the cursor.
       const indentUnit = detectIndentUnit([...context.prefix.split('\n').slice(-60), ...context.suffix.split('\n').slice(1, 40)]);
       const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), this.snippetSources(input), settings.snippetChars ?? 1500);
-      // A block opened on the cursor line is indented one unit deeper than that line.
-      const bodyIndent = columns(context.indent) + (linePrefix.trim() === '' ? 0 : columns(indentUnit));
       work();
       if ((await waiting) !== 'ready') return undefined;
       workStarted = this.timers.now();
       const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
 
-      let raw: string;
+      const ask = (prefill: boolean) =>
+        this.request(connection, context, { path: document.path, languageId: document.languageId, snippets, multiline, indentUnit, eol: document.eol, prefill, maxTokens: settings.maxTokens }, controller.signal);
+      let processed: Processed | undefined;
       try {
-        raw = await this.request(connection, context, { path: document.path, languageId: document.languageId, snippets, multiline, bodyIndent, prefill: usePrefill, maxTokens: settings.maxTokens }, controller.signal);
+        processed = await ask(usePrefill);
       } catch (error) {
         if (!usePrefill || !isPrefillRejection(error)) throw error;
         // Claude 4.6+ refuses an assistant prefill: ask again without, and remember the model.
         this.noPrefill.add(connection.model);
-        raw = await this.request(connection, context, { path: document.path, languageId: document.languageId, snippets, multiline, bodyIndent, prefill: false, maxTokens: settings.maxTokens }, controller.signal);
+        processed = await ask(false);
       }
-      if (controller.signal.aborted) return undefined;
-      const processed = postprocess(raw, { linePrefix, lineSuffix, suffix: context.suffix, indentUnit, eol: document.eol, multiline });
-      if (!processed) return undefined;
+      if (controller.signal.aborted || !processed) return undefined;
       const suggestion: Suggestion = { text: processed.text, replaceEnd: cursor.character + processed.replaceLength, source: 'network' };
       if (settings.cache !== false) this.cache.set(key, processed);
       return remember(suggestion);
@@ -216,9 +214,9 @@ export class InlineEngine {
   private async request(
     connection: EngineClient,
     context: ReturnType<typeof gatherContext>,
-    options: { path: string; languageId: string; snippets: ReturnType<typeof selectSnippets>; multiline: boolean; bodyIndent: number; prefill: boolean; maxTokens: number },
+    options: { path: string; languageId: string; snippets: ReturnType<typeof selectSnippets>; multiline: boolean; indentUnit: string; eol: '\n' | '\r\n'; prefill: boolean; maxTokens: number },
     signal: AbortSignal,
-  ): Promise<string> {
+  ): Promise<Processed | undefined> {
     const started = this.timers.now();
     const built = buildPrompt(context, { path: options.path, languageId: options.languageId, snippets: options.snippets, prefill: options.prefill, maxTokens: options.maxTokens, model: connection.model });
     this.counters.lastWorkMs += this.timers.now() - started;
@@ -230,24 +228,36 @@ export class InlineEngine {
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const stream = connection.client.stream(built.request, { signal, maxRetries: 0, firstByteTimeoutMs: 10_000, idleTimeoutMs: 5_000 });
-      // What the user would see so far: after the opening tag, and after the prefilled cursor line.
-      const visible = (text: string) => {
-        const body = text.replace(/^[\s\S]*?<fill>/, '').replace(/<\/fill>[\s\S]*$/, '');
-        return stripLeadingNoise(built.prefill ? continuationAfterPrefill(built.prefill, body) : body);
-      };
-      const end = options.multiline ? blockEnd(options.bodyIndent) : firstLine;
+      // The same stages decide when the shown part is complete (while streaming) and what it is (after).
+      const reader = new AnswerReader({
+        linePrefix: context.linePrefix,
+        lineSuffix: context.lineSuffix,
+        prefix: context.prefix,
+        suffix: context.suffix,
+        indentUnit: options.indentUnit,
+        eol: options.eol,
+        multiline: options.multiline,
+        languageId: options.languageId,
+        prefill: built.prefill,
+      });
       let raw = '';
-      const rule = anyOf(marker(CLOSE), (t) => (end(visible(t)) >= 0 ? t.length : -1));
-      // Reading stops (and the connection closes) once the shown part is complete.
-      for await (const delta of takeUntil(stream, (t) => ((raw = t), rule(t)))) void delta;
-      await stream.result.catch((error: unknown) => {
+      let checkedAt = 0;
+      // Reading stops (and the connection closes) once the shown part is complete. The end can only
+      // show with a new line, a closing tag or fence, or a line growing into a repetition.
+      const rule = (text: string) => {
+        if (!/[\n>`]/.test(text.slice(checkedAt)) && text.length - checkedAt < 40) return -1;
+        checkedAt = text.length;
+        return reader.end(text);
+      };
+      // What was read, up to the end the rule found: the final pass decides on exactly that text.
+      for await (const delta of takeUntil(stream, rule)) raw += delta;
+      const result = await stream.result.catch((error: unknown) => {
         if (!(error instanceof KestrelError && error.kind === 'aborted' && !signal.aborted)) throw error;
+        return undefined;
       });
       this.counters.completionChars += raw.length;
       this.lastNetworkAt = this.timers.now();
-      const shown = visible(raw);
-      const cut = end(shown);
-      return cut >= 0 ? shown.slice(0, cut) : shown;
+      return reader.finish(raw, result?.finishReason === 'length');
     } finally {
       signal.removeEventListener('abort', onAbort);
       this.events.onRequest?.('end');
@@ -300,16 +310,4 @@ function linesAbove(input: CompletionInput, count: number): string {
   const out: string[] = [];
   for (let i = Math.max(0, input.cursor.line - count); i < input.cursor.line; i++) out.push(input.document.lineAt(i).slice(0, MAX_LINE_LENGTH));
   return out.join('\n');
-}
-
-/** Prose lines and a fence opener before the code: not part of what will be shown. */
-export function stripLeadingNoise(text: string): string {
-  let out = text;
-  for (;;) {
-    const nl = out.indexOf('\n');
-    if (nl < 0) return out;
-    const first = out.slice(0, nl);
-    if (isProse(first) || /^[ \t]*(```|~~~)[\w+-]*[ \t]*$/.test(first)) out = out.slice(nl + 1);
-    else return out;
-  }
 }

@@ -1,7 +1,23 @@
-// Makes the model's answer exactly what belongs in the hole: no fences, prose or prompt tags; no
-// repetition of the text before or after the cursor; closing brackets replaced rather than doubled;
-// the file's indentation and line endings; never blank, never what is already there.
-import { CLOSE, HOLE, OPEN } from './prompt';
+// Post-processing: the model's answer made exactly what belongs at the cursor, as one sequence of
+// stages (docs/ghost-text-rules.md has the rules, test/fixtures/inline/ a case for each):
+//   1. extraction   tags and prefill, invisible characters, fences, prose, diff markers, the echoed
+//                   cursor line, leading blank lines (extract.ts)
+//   2. indentation  the file's unit (indent.ts)
+//   3. join         whitespace where the answer meets the cursor line (scope.ts, and `joinEnd` here)
+//   4. scope        one line or the cursor's block, cut where the file already goes on, and where
+//                   the answer starts repeating itself (scope.ts)
+//   5. de-duplication against the rest of the cursor line (here)
+//   6. replace range  closers after the cursor the suggestion writes itself (closers.ts)
+//   7. line endings
+// The streaming early stop asks stages 1 to 4 whether the end has been read (`AnswerReader.end`),
+// and the final pass runs all of them on what was read (`AnswerReader.finish`): one copy of each rule.
+import { CLOSERS_ONLY, replaceLength, type ClosersView } from './closers';
+import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, proseLines, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
+import { reindent } from './indent';
+import { autoClosed, CODE, scanText, stateAtCursor, syntaxOf } from './lexical';
+import { isDegenerate, joinStart, scope, type ScopeView } from './scope';
+
+export { detectIndentUnit, reindent } from './indent';
 
 export interface PostprocessContext {
   /** The cursor line before and after the cursor. */
@@ -9,10 +25,18 @@ export interface PostprocessContext {
   lineSuffix: string;
   /** Text after the cursor (rest of the line and the following lines). */
   suffix: string;
+  /** Text before the cursor: whole lines, then the cursor line so far. The cursor line alone if absent. */
+  prefix?: string;
   /** The file's indentation unit: a tab, or N spaces. */
   indentUnit: string;
   eol: '\n' | '\r\n';
   multiline: boolean;
+  /** The VS Code language id (comment and string syntax, where text is content). */
+  languageId?: string;
+  /** The assistant prefill the answer continues, when one was sent. */
+  prefill?: Prefill;
+  /** The answer stopped at its token limit: its last line is cut mid-way. */
+  truncated?: boolean;
 }
 
 export interface Processed {
@@ -21,188 +45,122 @@ export interface Processed {
   replaceLength: number;
 }
 
-/** Rest of the line made only of closers, maybe ending in one of `;:,{` (the Copilot rule). */
-const CLOSERS_ONLY = /^\s*[)>}\]"'`]*\s*[:{;,]?\s*$/;
-
 export function postprocess(raw: string, ctx: PostprocessContext): Processed | undefined {
-  let text = raw.replace(/\r\n?/g, '\n');
-  text = stripTags(text);
-  text = stripFences(text);
-  text = stripProse(text);
-  text = dropRepeatedLinePrefix(text, ctx.linePrefix);
-  if (!ctx.multiline) text = singleLine(text, ctx.linePrefix);
-  text = text.replace(/\s+$/, '');
-  if (ctx.linePrefix.trim() === '' && !text.startsWith('\n')) text = dropCursorIndent(text, ctx.linePrefix);
-  text = trimSuffixOverlap(text, ctx.suffix);
-  if (text.trim() === '') return undefined;
-
-  let replaceLength = 0;
-  const rest = ctx.lineSuffix;
-  if (rest.trim() !== '' && CLOSERS_ONLY.test(rest)) {
-    if (closesAll(text.slice(text.lastIndexOf('\n') + 1), rest.trim())) {
-      // The suggestion writes the closers itself: replace them rather than show them twice.
-      replaceLength = rest.length;
-    } else {
-      // It stops short of them: drop any part of them it did write at its end.
-      const closers = rest.trim();
-      for (let k = Math.min(closers.length, text.length); k > 0; k--) {
-        if (text.endsWith(closers.slice(0, k))) {
-          text = text.slice(0, text.length - k);
-          break;
-        }
-      }
-      if (text.trim() === '') return undefined;
-    }
-  }
-  if (replaceLength === 0 && rest.trim() !== '' && rest.startsWith(text)) return undefined; // Nothing new.
-
-  text = reindent(text, ctx.indentUnit);
-  if (ctx.eol === '\r\n') text = text.replace(/\n/g, '\r\n');
-  return { text, replaceLength };
+  return new AnswerReader(ctx).finish(raw);
 }
 
-const PAIRS: Record<string, string> = { ')': '(', ']': '[', '}': '{', '>': '<' };
+/** Reads one answer for one cursor: `complete` while it streams, `finish` on what was read. */
+export class AnswerReader {
+  private readonly hole: HoleView;
+  private readonly scopeView: ScopeView;
+  private readonly closersView: ClosersView;
 
-/** Whether `line` closes every bracket and quote in `closers` (its own opens cancelled out). */
-export function closesAll(line: string, closers: string): boolean {
-  const brackets = new Set(closers.replace(/[\s:;,{]/g, ''));
-  // Only punctuation such as `;` after the cursor: replaced when the suggestion ends with it.
-  if (brackets.size === 0) return line.trimEnd().endsWith(closers);
-  for (const c of brackets) {
-    const needed = [...closers].filter((x) => x === c).length;
-    const open = PAIRS[c];
-    const closes = open ? [...line].filter((x) => x === c).length - [...line].filter((x) => x === open).length : [...line].filter((x) => x === c).length % 2;
-    if (closes < needed) return false;
+  constructor(private readonly ctx: PostprocessContext) {
+    const prefix = ctx.prefix ?? ctx.linePrefix;
+    const syntax = syntaxOf(ctx.languageId);
+    // A window of lines before the cursor is enough to know whether it stands in a comment or string.
+    const window = prefix.length > 6000 ? prefix.slice(prefix.indexOf('\n', prefix.length - 6000) + 1) : prefix;
+    const cursorState = stateAtCursor(window, syntax);
+    const before = window.split('\n');
+    const cursorLine = before.pop() ?? '';
+    const linesBefore = before.filter((l) => l.trim() !== '').slice(-8);
+    const nextLines = ctx.suffix
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .slice(1, 40)
+      .filter((l) => l.trim() !== '')
+      .slice(0, 4);
+    this.hole = { linePrefix: ctx.linePrefix, linesBefore, syntax, cursorState, textual: textIsContent(ctx.languageId ?? '', syntax, window, ctx.linePrefix) };
+    // Brackets the cursor line opened whose closers follow the cursor (auto-closed pairs): the
+    // suggestion's closers for them meet the rest of the line, not the lines below.
+    const lineState = scanText(window.slice(0, window.length - cursorLine.length), CODE, syntax);
+    const pairedOnLine = autoClosed(ctx.linePrefix, ctx.lineSuffix, lineState, syntax);
+    this.scopeView = { linePrefix: ctx.linePrefix, lineSuffix: ctx.lineSuffix, nextLines, multiline: ctx.multiline, syntax, languageId: ctx.languageId ?? '', cursorState, pairedOnLine };
+    this.closersView = { linePrefix: ctx.linePrefix, lineSuffix: ctx.lineSuffix, lineState, syntax };
   }
-  return true;
+
+  /**
+   * While the answer streams: where the text that holds the whole suggestion ends, once it has been
+   * read (the stream can stop there), or -1. Only complete lines decide, except that a closing tag
+   * or a line growing into a repetition ends it at once.
+   */
+  end(raw: string): number {
+    if (stripTags(raw).closed || isDegenerate(raw.slice(raw.lastIndexOf('\n') + 1).slice(-240))) return raw.length;
+    const lines = raw.lastIndexOf('\n') + 1;
+    return lines > 0 && this.shape(raw.slice(0, lines), false).complete ? lines : -1;
+  }
+
+  /**
+   * The suggestion from the whole answer read, or undefined when it adds nothing right. `truncated`:
+   * the answer stopped at its token limit, so its last line is cut mid-way.
+   */
+  finish(raw: string, truncated = this.ctx.truncated ?? false): Processed | undefined {
+    const { lineSuffix } = this.ctx;
+    // A last line that grew into a repetition (the stream was stopped there) goes.
+    const tail = raw.lastIndexOf('\n') + 1;
+    const looping = isDegenerate(raw.slice(tail).slice(-240));
+    let text = this.shape(looping ? raw.slice(0, tail) : raw, true, truncated).text;
+    text = joinEnd(text, lineSuffix);
+    text = joinEnd(trimLineOverlap(text, lineSuffix), lineSuffix);
+    if (text.trim() === '') return undefined;
+    let replaced = replaceLength(text, this.closersView);
+    if (addsNothing(text, lineSuffix, replaced)) return undefined;
+    if (text.startsWith('\n')) {
+      // On the next line: whitespace after the cursor goes; other text would be carried to its end.
+      if (lineSuffix.trim() === '') replaced = lineSuffix.length;
+      else if (!CLOSERS_ONLY.test(lineSuffix)) return undefined;
+    }
+    if (this.ctx.eol === '\r\n') text = text.replace(/\n/g, '\r\n');
+    return { text, replaceLength: replaced };
+  }
+
+  /** Stages 1 to 4; with `final` false the last line may still grow and decides nothing yet. */
+  private shape(raw: string, final: boolean, truncated = false): { text: string; complete: boolean } {
+    const { linePrefix } = this.ctx;
+    const tagged = stripTags(raw.replace(/\r\n?/g, '\n'), this.ctx.prefill);
+    const fenced = extractFenced(stripInvisible(tagged.text), (lines) => proseLines(lines, this.hole));
+    const closed = tagged.closed || fenced.closed;
+    // A closing tag or fence ends the answer: what stands before it is all there is.
+    const whole = final || closed;
+    let text = stripProse(fenced.text, this.hole, whole);
+    text = stripDiffMarkers(text, linePrefix);
+    text = dropEchoedPrefix(text, this.hole);
+    text = dropLeadingBlankLines(text, linePrefix);
+    text = reindent(text, this.ctx.indentUnit, linePrefix.trim() === '' ? 0 : 1, /^\t*/.exec(linePrefix)![0].length);
+    text = joinStart(text, linePrefix);
+    if (final && truncated && !closed) text = text.includes('\n') ? text.slice(0, text.lastIndexOf('\n')) : '';
+    const scoped = scope(text, this.scopeView, whole);
+    return { text: scoped.text, complete: closed || scoped.complete };
+  }
 }
 
 /**
- * One line. An answer that starts on a new line stays on a new line after a complete statement
- * (`foo();|` → a next line) and joins the cursor line after an open one (`x = |` → `42`).
+ * The join at the end: the answer's trailing spaces stay when the text after the cursor needs them
+ * (`await ` before `fetch(url)`), and go before a closer or punctuation and at the end of a line.
  */
-export function singleLine(text: string, linePrefix: string): string {
-  const lead = /^\s*\n/.exec(text);
-  if (!lead) return text.split('\n')[0];
-  const rest = text.slice(lead[0].length).split('\n')[0];
-  if (linePrefix.trim() !== '' && /[;{}:]\s*$/.test(linePrefix)) return `\n${rest}`;
-  return rest.replace(/^[ \t]+/, linePrefix.trim() === '' ? '' : ' ').replace(/^ /, linePrefix.endsWith(' ') || linePrefix === '' ? '' : ' ');
-}
-
-/** On a blank line the cursor already stands after its indentation: drop that much from the answer. */
-export function dropCursorIndent(text: string, linePrefix: string): string {
-  const lead = /^[ \t]*/.exec(text)?.[0] ?? '';
-  if (!lead) return text;
-  if (lead.startsWith(linePrefix)) return text.slice(linePrefix.length);
-  return text.slice(lead.length);
-}
-
-export function stripTags(text: string): string {
-  let out = text;
-  const open = out.indexOf(OPEN);
-  if (open >= 0) out = out.slice(open + OPEN.length);
-  const close = out.indexOf(CLOSE);
-  if (close >= 0) out = out.slice(0, close);
-  // Other tag-like leftovers of the prompt (a hole marker, the file wrapper, a COMPLETION tag).
-  return out
-    .split(HOLE)
-    .join('')
-    .replace(/<\/?(?:file|fill|completion|code|hole|snippet)[^>]*>/gi, '');
-}
-
-/** The inside of the first fenced block when the answer is wrapped in one. */
-export function stripFences(text: string): string {
-  const fence = /(^|\n)[ \t]*(```|~~~)[^\n]*\n([\s\S]*?)(\n[ \t]*\2[ \t]*(?=\n|$)|$)/.exec(text);
-  if (!fence) return text.replace(/^```[^\n]*$/gm, '');
-  return fence[3];
-}
-
-const PROSE_START = /^(here(?:'s| is| are)|sure|certainly|the (?:completion|code|missing)|this (?:code|completion|will)|i (?:will|would|have)|to complete|you can|note:|explanation)/i;
-
-/** A sentence of explanation before or after the code. */
-export function stripProse(text: string): string {
-  const lines = text.split('\n');
-  while (lines.length && isProse(lines[0])) lines.shift();
-  // Trailing prose after a blank line.
-  const blank = lines.findIndex((l, i) => i > 0 && l.trim() === '' && lines.slice(i + 1).some((x) => x.trim()) && lines.slice(i + 1).filter((x) => x.trim()).every(isProse));
-  if (blank > 0) lines.length = blank;
-  return lines.join('\n');
-}
-
-export function isProse(line: string): boolean {
-  const t = line.trim();
-  if (!t) return false;
-  if (PROSE_START.test(t) && /[a-z]{3,} [a-z]{2,}/i.test(t) && !/[;{}=]\s*$/.test(t)) return true;
-  // A sentence: a capitalised word, a few more words, final punctuation, no code punctuation.
-  return /^[A-Z][a-z]+(?: [\w',-]+){2,}[.:!]$/.test(t) && !/[;{}=()<>[\]]/.test(t);
-}
-
-/** The model wrote out the whole cursor line again: keep only what comes after the cursor. */
-export function dropRepeatedLinePrefix(text: string, linePrefix: string): string {
-  const typed = linePrefix.trimStart();
-  if (typed.length < 3) return text;
-  const trimmed = text.replace(/^[ \t]+/, '');
-  if (trimmed.startsWith(typed)) return trimmed.slice(typed.length);
-  return text;
+export function joinEnd(text: string, lineSuffix: string): string {
+  const trimmed = text.replace(/\s+$/, '');
+  const trailing = text.slice(trimmed.length);
+  const next = lineSuffix[0];
+  const keep = trailing !== '' && !trailing.includes('\n') && next !== undefined && /\S/.test(next) && !/[)\]}>,;:.]/.test(next);
+  return keep ? text : trimmed;
 }
 
 /**
- * Drops the end of the suggestion that repeats what already follows the cursor: on the same line
- * (`foo(a, b)` before an existing `)`), and whole following lines (a closing `}` already there).
+ * The end of the suggestion that repeats the start of the rest of the line (`total + tax;` before
+ * ` + tax;`): dropped when the overlap is the whole rest or at least 3 characters.
  */
-export function trimSuffixOverlap(text: string, suffix: string): string {
-  const after = suffix.replace(/\r\n?/g, '\n');
-  // Whole lines: the suggestion's last lines equal the next non-empty lines after the cursor.
-  const lines = text.split('\n');
-  const next = after.split('\n').slice(1).filter((l) => l.trim() !== '');
-  const restOfLine = after.split('\n')[0];
-  if (lines.length > 1 && restOfLine.trim() === '') {
-    for (let k = Math.min(lines.length - 1, next.length); k > 0; k--) {
-      const tail = lines.slice(lines.length - k).map((l) => l.trim());
-      if (tail.join('\n') === next.slice(0, k).map((l) => l.trim()).join('\n') && tail.join('').length > 0) {
-        return lines.slice(0, lines.length - k).join('\n');
-      }
-    }
-  }
-  // Same line: the longest end of the (last line of the) suggestion that starts the rest of the line.
-  const rest = restOfLine.trim();
-  if (rest && !CLOSERS_ONLY.test(restOfLine)) {
-    for (let k = Math.min(rest.length, text.length); k > 0; k--) {
-      if (text.endsWith(rest.slice(0, k)) && (k >= 3 || k === rest.length)) return text.slice(0, text.length - k).replace(/[ \t]+$/, '');
-    }
+export function trimLineOverlap(text: string, lineSuffix: string): string {
+  const rest = lineSuffix.trim();
+  if (!rest || CLOSERS_ONLY.test(lineSuffix)) return text;
+  for (let k = Math.min(rest.length, text.length); k > 0; k--) {
+    if (text.endsWith(rest.slice(0, k)) && (k >= 3 || k === rest.length)) return text.slice(0, text.length - k);
   }
   return text;
 }
 
-/** Converts the suggestion's leading indentation to the file's unit (tabs or N spaces). */
-export function reindent(text: string, unit: string): string {
-  if (!text.includes('\n')) return text;
-  const lines = text.split('\n');
-  if (unit === '\t') {
-    const spaces = guessSpaceUnit(lines.slice(1));
-    return lines.map((l, i) => (i === 0 ? l : l.replace(/^( +)/, (m) => '\t'.repeat(Math.floor(m.length / spaces)) + ' '.repeat(m.length % spaces)))).join('\n');
-  }
-  return lines.map((l, i) => (i === 0 ? l : l.replace(/^\t+/, (m) => unit.repeat(m.length)))).join('\n');
-}
-
-function guessSpaceUnit(lines: string[]): number {
-  const widths = lines.map((l) => /^ +/.exec(l)?.[0].length ?? 0).filter((w) => w > 0);
-  if (!widths.length) return 4;
-  return widths.every((w) => w % 4 === 0) ? 4 : 2;
-}
-
-/** The indentation unit a file uses, from its first indented lines around the cursor. */
-export function detectIndentUnit(lines: string[]): string {
-  let tabs = 0;
-  const widths: number[] = [];
-  for (const line of lines) {
-    const lead = /^[ \t]+(?=\S)/.exec(line)?.[0];
-    if (!lead) continue;
-    if (lead.startsWith('\t')) tabs++;
-    else widths.push(lead.length);
-  }
-  if (tabs > widths.length) return '\t';
-  if (!widths.length) return '  ';
-  const smallest = Math.min(...widths);
-  return ' '.repeat(smallest >= 4 && widths.every((w) => w % 4 === 0) ? 4 : smallest === 1 ? 1 : 2);
+/** The suggestion leaves the file as it was: it only repeats what follows the cursor. */
+export function addsNothing(text: string, lineSuffix: string, replaceLength: number): boolean {
+  if (text === lineSuffix.slice(0, replaceLength)) return true;
+  return replaceLength === 0 && lineSuffix.trim() !== '' && lineSuffix.startsWith(text);
 }

@@ -70,14 +70,3 @@ export function prefillTail(prefix: string): string {
   }
   return current;
 }
-
-/**
- * Turns the model's continuation of a prefill back into the text after the cursor: the prefill
- * dropped the cursor line's trailing whitespace, which the model usually writes again.
- */
-export function continuationAfterPrefill(prefill: { text: string; tail: string }, continuation: string): string {
-  const whole = prefill.text + continuation;
-  if (whole.startsWith(prefill.tail)) return whole.slice(prefill.tail.length);
-  // The model did not re-create the whitespace exactly: the cursor already sits after it.
-  return continuation.replace(/^[ \t]*(\r?\n[ \t]*)?/, '');
-}

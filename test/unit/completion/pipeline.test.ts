@@ -146,7 +146,7 @@ describe('inline engine: rhythm, connection and errors', () => {
     await clock.advance(1000);
     assert.ok(!settled.includes('pending'), 'a call was left hanging');
     assert.equal(client.requests.length, 1);
-    assert.equal((settled.at(-1) as Suggestion | undefined)?.text, ' * 2;');
+    assert.equal((settled.at(-1) as Suggestion | undefined)?.text, '* 2;', 'the space after "=>" is not doubled');
     assert.ok(settled.filter((s) => s !== undefined).length <= client.requests.length, 'a superseded call was answered without a request of its own');
   });
 

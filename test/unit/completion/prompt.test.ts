@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { gatherContext } from '../../../src/core/completion/context';
-import { buildPrompt, CLOSE, continuationAfterPrefill, HOLE, OPEN, prefillTail } from '../../../src/core/completion/prompt';
+import { continuationAfterPrefill } from '../../../src/core/completion/extract';
+import { buildPrompt, CLOSE, HOLE, OPEN, prefillTail } from '../../../src/core/completion/prompt';
 import { inputAt } from './support';
 
 describe('fill-in-the-middle prompt', () => {

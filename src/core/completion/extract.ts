@@ -1,0 +1,260 @@
+// Stage 1 of post-processing, answer extraction: from what the model sent, the code it meant for the
+// hole. A chat model asked for bare code still wraps it in tags, fences and sentences, repeats the
+// line it was given, or starts with junk; each function here takes one of those away and nothing else.
+// The rules are in docs/ghost-text-rules.md.
+import { lineStart, scanLine, type LexState, type Syntax } from './lexical';
+import { CLOSE, HOLE, OPEN } from './prompt';
+
+export interface Prefill {
+  /** The prefill's code (the cursor line, or the line before and the blank cursor line, trimmed at the end). */
+  text: string;
+  /** What it stands for: the same with its trailing whitespace. */
+  tail: string;
+}
+
+/** What the extraction knows about the place of the hole. */
+export interface HoleView {
+  /** The cursor line before the cursor. */
+  linePrefix: string;
+  /** The non-blank lines before the cursor line, nearest last (a few are enough). */
+  linesBefore: string[];
+  syntax: Syntax;
+  /** The lexical state at the cursor (inside a comment or string, sentences are content). */
+  cursorState: LexState;
+  /** Text is content where the cursor is (HTML between tags, a YAML value): `textIsContent`. */
+  textual: boolean;
+}
+
+const OPEN_TAGS = [OPEN, '<completion>', '<COMPLETION>'];
+const CLOSE_TAGS = [CLOSE, '</completion>', '</COMPLETION>'];
+
+/**
+ * Prompt tags: an opening tag drops what came before it, a closing tag ends the answer (`closed`), a
+ * hole marker is removed. After a prefill, the answer continues the prefill (unless the model opened
+ * the tag again and started over).
+ */
+export function stripTags(raw: string, prefill?: Prefill): { text: string; closed: boolean } {
+  let text = raw;
+  let opened = false;
+  for (const tag of OPEN_TAGS) {
+    const at = text.indexOf(tag);
+    if (at >= 0) {
+      text = text.slice(at + tag.length);
+      opened = true;
+      break;
+    }
+  }
+  let closed = false;
+  for (const tag of CLOSE_TAGS) {
+    const at = text.indexOf(tag);
+    if (at >= 0) {
+      text = text.slice(0, at);
+      closed = true;
+    }
+  }
+  // The prompt's own structure echoed back: the hole marker, the file and snippet wrappers.
+  text = text.split(HOLE).join('').replace(/<\/?(?:file|snippet|hole)(?: [^<>\n]*)?>/g, '');
+  if (prefill && !opened) text = continuationAfterPrefill(prefill, text);
+  return { text, closed };
+}
+
+/**
+ * Turns the model's continuation of a prefill back into the text after the cursor: the prefill
+ * dropped the cursor line's trailing whitespace, which the model usually writes again.
+ */
+export function continuationAfterPrefill(prefill: Prefill, continuation: string): string {
+  const whole = prefill.text + continuation;
+  if (whole.startsWith(prefill.tail)) return whole.slice(prefill.tail.length);
+  // The model did not write the whitespace again exactly: the cursor already stands after it.
+  return continuation.replace(/^[ \t]*(\n[ \t]*)?/, '');
+}
+
+/** Zero-width characters and a byte-order mark at the start of the answer or of a line. */
+export function stripInvisible(text: string): string {
+  return text.replace(/^[\u200b\u200c\u200d\u2060\ufeff]+/gm, '');
+}
+
+const FENCE = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[ \t]*$/;
+
+/**
+ * A markdown fence: the inside of the first fenced block is the answer. A fence line is an opener
+ * when it names a language or only prose stands before it; otherwise it closes code written before
+ * it, and the answer ends there (`closed`). `proseOf` tells which lines are prose.
+ */
+export function extractFenced(text: string, proseOf: (lines: string[]) => boolean[]): { text: string; closed: boolean } {
+  const lines = text.split('\n');
+  const first = lines.findIndex((l) => FENCE.test(l));
+  if (first < 0) return { text, closed: false };
+  const [, marks, language] = FENCE.exec(lines[first])!;
+  const before = lines.slice(0, first);
+  const prose = proseOf(before);
+  const opener = language !== '' || before.every((l, i) => l.trim() === '' || prose[i]);
+  if (!opener) return { text: before.join('\n'), closed: true };
+  const rest = lines.slice(first + 1);
+  const end = rest.findIndex((l) => {
+    const m = FENCE.exec(l);
+    return m !== null && m[2] === '' && m[1][0] === marks[0] && m[1].length >= marks.length;
+  });
+  return end < 0 ? { text: rest.join('\n'), closed: false } : { text: rest.slice(0, end).join('\n'), closed: true };
+}
+
+/** The model talking about its answer rather than giving it: never code, never content. */
+const META = /^(?:here(?:'s| is| are)\b|sure[,!.]|certainly[,!.]|of course[,!.]|(?:the|this) (?:completion|completed code|code above|missing code|fill)\b|this (?:completes|fills|finishes)\b|i(?:'ll| will|'ve| have|'d| would| cannot| can't| don't| do not|'m| am)\b|to complete (?:the|this)\b|let me\b|hope this\b)/i;
+
+/** Words with which a remark names the answer itself. */
+const NAMES_THE_ANSWER = /\b(?:completion|completed|code|snippet|fill|hole|answer|implementation)\b/i;
+
+/**
+ * A chat model's remark about its answer (`Here's the completion:`, `This completes the code above.`).
+ * `inText`: where sentences are content (a comment, a heading), a remark must name the answer.
+ */
+export function isMetaProse(line: string, inText = false): boolean {
+  const t = line.trim();
+  if (!(t.length > 0 && META.test(t) && / /.test(t) && !/[;{}=]$/.test(t) && !/^(?:\/\/|#|--|\/\*|\*)/.test(t))) return false;
+  return !inText || NAMES_THE_ANSWER.test(t);
+}
+
+/** An English sentence: a capitalised word, more words, final punctuation, no code punctuation. */
+export function isSentence(line: string): boolean {
+  const t = line.trim();
+  return /^[A-Z][^\s{}=()<>[\]`]*(?: [^\s{}=()<>[\]`]+){2,}$/.test(t) && /[a-z]/.test(t) && /[.:!?]$/.test(t) && !/;$/.test(t);
+}
+
+/**
+ * Which lines of the answer are prose to drop: remarks anywhere; sentences only where code is
+ * expected (not inside a comment, string or docstring, and not in a language where text is the
+ * default). Walks the answer with the lexical state from the cursor.
+ */
+export function proseLines(lines: string[], hole: HoleView): boolean[] {
+  const out: boolean[] = [];
+  let state = hole.cursorState;
+  const continuesCursorLine = hole.linePrefix.trim() !== '';
+  const markup = inMarkupText(hole);
+  for (let i = 0; i < lines.length; i++) {
+    // The first line continues the cursor line; later lines start with the state the one before left.
+    const continues = i === 0 && continuesCursorLine;
+    const startsIn = continues ? state : lineStart(state);
+    const content = hole.textual || startsIn.kind !== 'code' || markup;
+    out.push(isMetaProse(lines[i], content) || (!content && isSentence(lines[i])));
+    state = scanLine(lines[i], startsIn, hole.syntax, undefined, continues);
+  }
+  return out;
+}
+
+const OPENING_TAG = /<[A-Za-z][\w.-]*(?:\s[^<>]*)?>/;
+
+/** HTML elements whose children are elements only: text there is not content. */
+const ELEMENTS_ONLY = /^(?:html|head|ul|ol|dl|table|thead|tbody|tfoot|tr|colgroup|select|optgroup|datalist|menu)$/i;
+
+/**
+ * Whether a sentence at the cursor is content in a language where text is the default: in HTML,
+ * unless the innermost open element takes only elements (`<head>`, `<ul>`); in YAML, as a value
+ * (`key: `, `- `) or inside a block scalar, not where a key belongs; in Markdown and plain text always.
+ */
+export function textIsContent(languageId: string, syntax: Syntax, prefix: string, linePrefix: string): boolean {
+  if (!syntax.textual) return false;
+  if (languageId === 'yaml') {
+    if (/:\s|^\s*-\s/.test(linePrefix)) return true;
+    const column = linePrefix.length - linePrefix.trimStart().length;
+    const lines = prefix.split('\n');
+    for (let i = lines.length - 2; i >= 0; i--) {
+      const line = lines[i];
+      if (line.trim() === '' || line.length - line.trimStart().length >= column) continue;
+      return /[|>][-+]?\d*\s*$/.test(line);
+    }
+    return false;
+  }
+  if (languageId === 'html' || languageId === 'xml') {
+    const open: string[] = [];
+    for (const m of prefix.slice(-4000).matchAll(/<(\/?)([A-Za-z][\w.:-]*)\b[^<>]*?(\/?)>/g)) {
+      if (m[3] === '/' || /^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/i.test(m[2])) continue;
+      if (m[1] !== '/') open.push(m[2]);
+      else if (open.length && open[open.length - 1].toLowerCase() === m[2].toLowerCase()) open.pop();
+    }
+    return !ELEMENTS_ONLY.test(open[open.length - 1] ?? '');
+  }
+  return true;
+}
+
+/**
+ * Text between tags is content in JSX too: after an opening tag on the cursor line (`<p>Hello `), or on
+ * a blank line right after a line that ends with one.
+ */
+function inMarkupText(hole: HoleView): boolean {
+  const opened = (text: string) => new RegExp(`${OPENING_TAG.source}[^<>{}]*$`).test(text) && !/\/>[^<>{}]*$/.test(text);
+  if (hole.linePrefix.trim() !== '') return opened(hole.linePrefix);
+  const previous = hole.linesBefore[hole.linesBefore.length - 1];
+  return previous !== undefined && opened(previous.trimEnd());
+}
+
+/**
+ * Prose before the code, and (`final`: the answer is all there) prose after it. Prose between code
+ * lines stays: JSX text or a docstring can look like it.
+ */
+export function stripProse(text: string, hole: HoleView, final: boolean): string {
+  const lines = text.split('\n');
+  const prose = proseLines(lines, hole);
+  // Prose first (after blank lines, maybe): it goes, with the blank lines that set it apart.
+  let start = 0;
+  while (start < lines.length && lines[start].trim() === '') start++;
+  if (start < lines.length && prose[start]) {
+    while (start < lines.length && (prose[start] || lines[start].trim() === '')) start++;
+  } else start = 0;
+  let end = lines.length;
+  if (final) {
+    let i = lines.length;
+    while (i > start && (lines[i - 1].trim() === '' || prose[i - 1])) i--;
+    // Only a run that holds prose is cut (trailing blank lines are the join's business).
+    if (prose.slice(i, lines.length).some(Boolean)) end = i;
+  }
+  if (start === 0 && end === lines.length) return text;
+  return lines.slice(start, end).join('\n');
+}
+
+/**
+ * A diff-style answer: `+` before every line, or before the first statement on a blank line. A `+`
+ * that is an operator (`x = a ` + `+ b`, `++i`, `+=`) stays.
+ */
+export function stripDiffMarkers(text: string, linePrefix: string): string {
+  let lines = text.split('\n');
+  while (lines.length > 1 && /^@@ .* @@/.test(lines[0])) lines = lines.slice(1);
+  const code = lines.filter((l) => l.trim() !== '');
+  const marked = (l: string) => /^\+(?![+=])/.test(l);
+  if (code.length >= 2 && code.every(marked)) return lines.map((l) => (marked(l) ? l.slice(1) : l)).join('\n');
+  // No statement starts with a binary `+`: on a blank line it is a diff marker (`++i` and `+=` aside).
+  if (linePrefix.trim() === '' && /^[ \t]*\+(?![+=])/.test(lines[0])) lines[0] = lines[0].replace('+', '');
+  return lines.join('\n');
+}
+
+/**
+ * The model wrote out again what stands before the cursor: the cursor line so far (at least three
+ * characters of it), or whole lines before it followed by the cursor line. Only what comes after
+ * the cursor is kept.
+ */
+export function dropEchoedPrefix(text: string, hole: HoleView): string {
+  if (/^[ \t]*\n/.test(text)) return text;
+  const typed = hole.linePrefix.trimStart();
+  const lines = text.split('\n');
+  // Whole lines before the cursor line, then the cursor line so far.
+  const before = hole.linesBefore;
+  for (let k = Math.min(before.length, lines.length - 1, 8); k >= 1; k--) {
+    const echoed = lines.slice(0, k).map((l) => l.trim());
+    const previous = before.slice(before.length - k).map((l) => l.trim());
+    if (echoed.join('\n') !== previous.join('\n') || echoed.join('').replace(/[\s)\]};,]/g, '').length < 6) continue;
+    const next = lines[k].replace(/^[ \t]+/, '');
+    if (typed === '') return lines.slice(k).join('\n');
+    if (next.startsWith(typed)) return [next.slice(typed.length), ...lines.slice(k + 1)].join('\n');
+  }
+  if (typed.length < 3) return text;
+  const trimmed = text.replace(/^[ \t]+/, '');
+  return trimmed.startsWith(typed) ? trimmed.slice(typed.length) : text;
+}
+
+/**
+ * Blank lines at the start: junk on a blank cursor line (the code belongs on it); after a written
+ * line one newline says "on the next line" and more are junk.
+ */
+export function dropLeadingBlankLines(text: string, linePrefix: string): string {
+  if (linePrefix.trim() === '') return text.replace(/^(?:[ \t]*\n)+/, '');
+  return text.replace(/^(?:[ \t]*\n){2,}/, '\n');
+}

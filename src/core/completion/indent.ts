@@ -1,0 +1,60 @@
+// Stage 6 of post-processing, indentation: the suggestion written in the file's own unit (tabs, or
+// N spaces), and the detection of that unit from the lines around the cursor.
+
+/**
+ * Converts the answer's leading indentation to the file's unit: tabs to the unit, and groups of spaces
+ * to tabs in a tab-indented file. `fromLine` 1 leaves the first line alone (it continues the cursor
+ * line). `cursorTabs`: how many tabs indent the cursor line, which tells how wide the answer's levels
+ * are (its lines start at the cursor's level or one deeper). An empty unit (the file shows none)
+ * leaves the answer as it is.
+ */
+export function reindent(text: string, unit: string, fromLine = 1, cursorTabs = 0): string {
+  if (unit === '' || (fromLine > 0 && !text.includes('\n'))) return text;
+  const lines = text.split('\n');
+  if (unit === '\t') {
+    const spaces = spaceLevel(lines.slice(fromLine), cursorTabs);
+    return lines.map((l, i) => (i < fromLine ? l : l.replace(/^( +)/, (m) => '\t'.repeat(Math.floor(m.length / spaces)) + ' '.repeat(m.length % spaces)))).join('\n');
+  }
+  return lines.map((l, i) => (i < fromLine ? l : l.replace(/^\t+/, (m) => unit.repeat(m.length)))).join('\n');
+}
+
+/**
+ * The width of one level of the answer's spaces in a tab-indented file: the width that puts its least
+ * indented line at the cursor's level (or one deeper); without a level to go by, `guessSpaceUnit`.
+ */
+function spaceLevel(lines: string[], cursorTabs: number): number {
+  const widths = lines.map((l) => /^ +(?=\S)/.exec(l)?.[0].length ?? 0).filter((w) => w > 0);
+  if (cursorTabs > 0 && widths.length > 0) {
+    const least = Math.min(...widths);
+    for (const level of [cursorTabs, cursorTabs + 1]) {
+      for (const width of [4, 2, 8]) if (least === level * width) return width;
+    }
+  }
+  return guessSpaceUnit(lines);
+}
+
+/** The width of one level in space-indented lines: 4 when every indentation is a multiple of 4, else 2. */
+export function guessSpaceUnit(lines: string[]): number {
+  const widths = lines.map((l) => /^ +/.exec(l)?.[0].length ?? 0).filter((w) => w > 0);
+  if (!widths.length) return 4;
+  return widths.every((w) => w % 4 === 0) ? 4 : 2;
+}
+
+/**
+ * The indentation unit a file uses, from its indented lines around the cursor (a blank line's own
+ * whitespace counts too); '' when no line is indented.
+ */
+export function detectIndentUnit(lines: string[]): string {
+  let tabs = 0;
+  const widths: number[] = [];
+  for (const line of lines) {
+    const lead = /^[ \t]+/.exec(line)?.[0];
+    if (!lead) continue;
+    if (lead.startsWith('\t')) tabs++;
+    else widths.push(lead.length);
+  }
+  if (tabs > widths.length) return '\t';
+  if (!widths.length) return '';
+  const smallest = Math.min(...widths);
+  return ' '.repeat(smallest >= 4 && widths.every((w) => w % 4 === 0) ? 4 : smallest === 1 ? 1 : 2);
+}

@@ -1,0 +1,237 @@
+// Just enough lexing to read code line by line: where comments and strings are, how brackets
+// balance, how deep a line is indented. One pass over the text, never a parser: every function here
+// is linear in what it reads, because what it reads is a model's answer or a file from outside.
+
+/** How a language writes comments and strings. */
+export interface Syntax {
+  lineComments: string[];
+  blockComments: [open: string, close: string][];
+  /** Quotes that open a string ending on the same line. */
+  quotes: string[];
+  /** Delimiters of strings that may span lines (`"""`, a template literal). */
+  longStrings: string[];
+  /** Text is the default between tags or as a value (HTML, YAML, Markdown): a sentence there is content. */
+  textual: boolean;
+  /** Indentation is part of the meaning (Python, YAML), not only layout. */
+  indentSignificant: boolean;
+}
+
+const C_LIKE: Syntax = { lineComments: ['//'], blockComments: [['/*', '*/']], quotes: ['"', "'"], longStrings: [], textual: false, indentSignificant: false };
+const BY_LANGUAGE: Record<string, Partial<Syntax>> = {
+  javascript: { longStrings: ['`'] },
+  typescript: { longStrings: ['`'] },
+  javascriptreact: { longStrings: ['`'] },
+  typescriptreact: { longStrings: ['`'] },
+  vue: { longStrings: ['`'] },
+  go: { longStrings: ['`'] },
+  // A quote in Rust is also a lifetime (`&'a str`): only double quotes are strings.
+  rust: { quotes: ['"'] },
+  python: { lineComments: ['#'], blockComments: [], longStrings: ['"""', "'''"], indentSignificant: true },
+  shellscript: { lineComments: ['#'], blockComments: [] },
+  ruby: { lineComments: ['#'], blockComments: [] },
+  perl: { lineComments: ['#'], blockComments: [] },
+  r: { lineComments: ['#'], blockComments: [] },
+  toml: { lineComments: ['#'], blockComments: [] },
+  dockerfile: { lineComments: ['#'], blockComments: [] },
+  makefile: { lineComments: ['#'], blockComments: [] },
+  powershell: { lineComments: ['#'], blockComments: [['<#', '#>']] },
+  yaml: { lineComments: ['#'], blockComments: [], quotes: [], textual: true, indentSignificant: true },
+  sql: { lineComments: ['--'], quotes: ["'"] },
+  lua: { lineComments: ['--'], blockComments: [['--[[', ']]']] },
+  haskell: { lineComments: ['--'], blockComments: [['{-', '-}']] },
+  css: { lineComments: [] },
+  json: { lineComments: [], blockComments: [], quotes: ['"'] },
+  jsonc: { quotes: ['"'] },
+  html: { lineComments: [], blockComments: [['<!--', '-->']], quotes: [], textual: true },
+  xml: { lineComments: [], blockComments: [['<!--', '-->']], quotes: [], textual: true },
+  markdown: { lineComments: [], blockComments: [['<!--', '-->']], quotes: [], textual: true },
+  plaintext: { lineComments: [], blockComments: [], quotes: [], textual: true },
+};
+
+export function syntaxOf(languageId: string | undefined): Syntax {
+  return { ...C_LIKE, ...(languageId ? BY_LANGUAGE[languageId] : undefined) };
+}
+
+/** Where a line starts or ends: in code, inside a block comment, or inside a string. */
+export type LexState = { kind: 'code' } | { kind: 'comment'; close: string } | { kind: 'string'; close: string; long: boolean } | { kind: 'line-comment' };
+
+export const CODE: LexState = { kind: 'code' };
+
+/** The state a new line starts in: a line comment or a one-line string ended with the line before. */
+export function lineStart(state: LexState): LexState {
+  return state.kind === 'line-comment' || (state.kind === 'string' && !state.long) ? CODE : state;
+}
+
+/**
+ * Reads one line from `state` (the state a line starts in, or with `continues` the state in the
+ * middle of a line, as at the cursor) and returns the state at its end. `onCode` sees each character
+ * that is code, with its index.
+ */
+export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?: (ch: string, index: number) => void, continues = false): LexState {
+  let s: LexState = continues ? state : lineStart(state);
+  let i = 0;
+  while (i < line.length) {
+    if (s.kind === 'comment' || s.kind === 'string') {
+      if (s.kind === 'string' && line[i] === '\\') {
+        i += 2;
+        continue;
+      }
+      if (line.startsWith(s.close, i)) {
+        i += s.close.length;
+        s = CODE;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (s.kind === 'line-comment') return s;
+    const open = opening(line, i, syntax);
+    if (open) {
+      s = open.state;
+      i += open.length;
+      continue;
+    }
+    onCode?.(line[i], i);
+    i++;
+  }
+  return s;
+}
+
+function opening(line: string, i: number, syntax: Syntax): { state: LexState; length: number } | undefined {
+  for (const [o, c] of syntax.blockComments) if (line.startsWith(o, i)) return { state: { kind: 'comment', close: c }, length: o.length };
+  for (const c of syntax.lineComments) if (line.startsWith(c, i)) return { state: { kind: 'line-comment' }, length: c.length };
+  for (const q of syntax.longStrings) if (line.startsWith(q, i)) return { state: { kind: 'string', close: q, long: true }, length: q.length };
+  for (const q of syntax.quotes) if (line[i] === q) return { state: { kind: 'string', close: q, long: false }, length: 1 };
+  return undefined;
+}
+
+/** The state at the end of `text` (several lines), read from `state`. */
+export function scanText(text: string, state: LexState, syntax: Syntax): LexState {
+  let s = state;
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    s = scanLine(nl < 0 ? text.slice(start) : text.slice(start, nl), s, syntax);
+    if (nl < 0) return s;
+    start = nl + 1;
+  }
+}
+
+/** Where the cursor stands, read from the start of the (windowed) prefix. */
+export function stateAtCursor(prefix: string, syntax: Syntax): LexState {
+  return scanText(prefix, CODE, syntax);
+}
+
+export const OPENERS = '([{';
+export const CLOSERS = ')]}';
+const MATCH: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+
+/** Brackets opened minus brackets closed in code (not in strings or comments), line by line. */
+export function bracketBalance(lines: string[], state: LexState, syntax: Syntax): { balance: number; state: LexState } {
+  let balance = 0;
+  let s = state;
+  for (const line of lines) {
+    s = scanLine(line, s, syntax, (ch) => {
+      if (OPENERS.includes(ch)) balance++;
+      else if (CLOSERS.includes(ch)) balance--;
+    });
+  }
+  return { balance, state: s };
+}
+
+/**
+ * The brackets still open at the end of `lines`, innermost last. A closer with nothing to close is
+ * counted in `unmatched` (it closes something before the text, or nothing).
+ */
+export function openBrackets(lines: string[], state: LexState, syntax: Syntax, stack: string[] = [], continues = false): { stack: string[]; unmatched: string[]; state: LexState } {
+  const unmatched: string[] = [];
+  let s = state;
+  lines.forEach((line, i) => {
+    s = scanLine(
+      line,
+      s,
+      syntax,
+      (ch) => {
+        if (OPENERS.includes(ch)) stack.push(ch);
+        else if (CLOSERS.includes(ch)) {
+          if (stack.length && stack[stack.length - 1] === MATCH[ch]) stack.pop();
+          else unmatched.push(ch);
+        }
+      },
+      continues && i === 0,
+    );
+  });
+  return { stack, unmatched, state: s };
+}
+
+export function closerOf(open: string): string {
+  return CLOSERS[OPENERS.indexOf(open)];
+}
+
+/** Indentation width in columns (a tab to the next multiple of `tabSize`). */
+export function columns(line: string, tabSize = 4): number {
+  let n = 0;
+  for (const ch of line) {
+    if (ch === '\t') n += tabSize - (n % tabSize);
+    else if (ch === ' ') n++;
+    else break;
+  }
+  return n;
+}
+
+export function leadingWhitespace(line: string): string {
+  return /^[ \t]*/.exec(line)![0];
+}
+
+/** A line that closes a block: `}`, `)`, `]`, `});`, a closing tag, `end`. */
+export function isCloserLine(line: string): boolean {
+  return /^\s*(?:[)\]}]|<\/|end\b)/.test(line);
+}
+
+/** A closing line that opens the next part of the same statement: `} else {`, `}, {`, Python's `else:`. */
+export function reopens(line: string): boolean {
+  const t = line.trim();
+  // A brace alone on its line (Allman style) opens the body of the line above.
+  if (t === '{') return true;
+  return isClause(line) || (isCloserLine(line) && /[{([]$|=>$/.test(t) && !/^<\//.test(t));
+}
+
+/** Elements that never have a closing tag. */
+const VOID = /^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr|!doctype)$/i;
+
+/** Tags opened minus tags closed on a line of markup (`<div>` +1, `</div>` -1, `<br>` and `<x/>` 0). */
+export function tagBalance(line: string): number {
+  let balance = 0;
+  // Not a comparison or a type argument: an opening tag follows a space, a bracket or the line's start.
+  for (const m of line.matchAll(/(?:(?<![\w$)\]])<|<(?=\/))(\/?)([A-Za-z][\w.:-]*|!doctype)\b[^<>]*?(\/?)>/gi)) {
+    if (m[3] === '/' || VOID.test(m[2])) continue;
+    balance += m[1] === '/' ? -1 : 1;
+  }
+  return balance;
+}
+
+/** Languages where tags nest like brackets. */
+export function hasMarkup(languageId: string): boolean {
+  return /^(?:html|xml|vue|svelte|typescriptreact|javascriptreact|php|xhtml|astro)$/.test(languageId);
+}
+
+/** A Python-style clause that continues a compound statement at the statement's own level. */
+export function isClause(line: string): boolean {
+  return /^\s*(?:else|elif\b.*|except\b.*|finally)\s*:\s*$/.test(line);
+}
+
+/**
+ * How many brackets the cursor line opened before the cursor are closed by the rest of the line
+ * (VS Code's auto-closed pairs): `foo({` + `})` gives 2.
+ */
+export function autoClosed(linePrefix: string, lineSuffix: string, lineState: LexState, syntax: Syntax): number {
+  const open = openBrackets([linePrefix], lineState, syntax).stack;
+  let paired = 0;
+  for (const ch of lineSuffix) {
+    if (ch === ' ' || ch === '\t') continue;
+    if (!CLOSERS.includes(ch) || open.length === 0 || open[open.length - 1] !== MATCH[ch]) break;
+    open.pop();
+    paired++;
+  }
+  return paired;
+}
