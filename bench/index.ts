@@ -7,6 +7,7 @@ const benches: { name: string; load: () => Promise<{ run(): Promise<string> }> }
   { name: 'client', load: async () => import('./client') },
   { name: 'faults', load: async () => import('./faults') },
   { name: 'inline-pipeline', load: async () => import('./inline-pipeline') },
+  { name: 'fidelity', load: async () => import('./fidelity') },
   { name: 'typing-session', load: async () => import('./typing-session') },
   { name: 'chat-render', load: async () => import('./chat-render') },
   { name: 'real-vscode', load: async () => import('./real-vscode') },
