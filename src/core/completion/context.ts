@@ -22,8 +22,6 @@ export interface CursorContext {
   lineSuffix: string;
   /** True when the prefix window starts at the top of the file. */
   prefixComplete: boolean;
-  /** Indentation of the cursor line (or of the line it continues when the cursor line is blank). */
-  indent: string;
 }
 
 export function gatherContext(input: CompletionInput, budget: ContextBudget = DEFAULT_BUDGET): CursorContext {
@@ -55,16 +53,7 @@ export function gatherContext(input: CompletionInput, budget: ContextBudget = DE
 
   const prefix = before.length ? `${before.join('\n')}\n${linePrefix}` : linePrefix;
   const suffix = after.length ? `${lineSuffix}\n${after.join('\n')}` : lineSuffix;
-  let indent = /^[ \t]*/.exec(line)?.[0] ?? '';
-  if (line.trim() === '') {
-    for (let i = before.length - 1; i >= 0; i--) {
-      if (before[i].trim()) {
-        indent = /^[ \t]*/.exec(before[i])?.[0] ?? '';
-        break;
-      }
-    }
-  }
-  return { prefix, suffix, linePrefix, lineSuffix, prefixComplete: first === 0 && before.length === cursor.line, indent };
+  return { prefix, suffix, linePrefix, lineSuffix, prefixComplete: first === 0 && before.length === cursor.line };
 }
 
 function clipLine(text: string): string {

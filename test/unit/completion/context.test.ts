@@ -38,10 +38,4 @@ describe('context windows', () => {
     const ctx = gatherContext({ document: doc, cursor: { line: 1, character: 10 } }, { prefixChars: 100_000, suffixChars: 100 });
     assert.ok(ctx.prefix.length <= MAX_LINE_LENGTH + 20, `prefix ${ctx.prefix.length}`);
   });
-
-  it('takes the indentation of the code above when the cursor line is blank', () => {
-    const doc = documentOf(['function f() {', '    const a = 1;', '', '}']);
-    assert.equal(gatherContext({ document: doc, cursor: { line: 2, character: 0 } }).indent, '    ');
-    assert.equal(gatherContext({ document: doc, cursor: { line: 1, character: 8 } }).indent, '    ');
-  });
 });
