@@ -192,23 +192,45 @@ function inMarkupText(hole: HoleView): boolean {
  * lines stays: JSX text or a docstring can look like it.
  */
 export function stripProse(text: string, hole: HoleView, final: boolean): string {
-  const lines = text.split('\n');
-  const prose = proseLines(lines, hole);
-  // Prose first (after blank lines, maybe): it goes, with the blank lines that set it apart.
-  let start = 0;
-  while (start < lines.length && lines[start].trim() === '') start++;
-  if (start < lines.length && prose[start]) {
-    while (start < lines.length && (prose[start] || lines[start].trim() === '')) start++;
-  } else start = 0;
+  let lines = text.split('\n');
+  let prose = proseLines(lines, hole);
+  // Prose first (after blank lines, maybe): it goes, with the blank lines that set it apart. What
+  // follows then stands at the cursor, so it is judged again from there (in a comment, a sentence
+  // after the remark is the comment's text).
+  for (;;) {
+    let first = 0;
+    while (first < lines.length && lines[first].trim() === '') first++;
+    if (first === lines.length || !prose[first]) break;
+    let next = first + 1;
+    while (next < lines.length && lines[next].trim() === '') next++;
+    lines = lines.slice(next);
+    prose = proseLines(lines, hole);
+  }
   let end = lines.length;
   if (final) {
     let i = lines.length;
-    while (i > start && (lines[i - 1].trim() === '' || prose[i - 1])) i--;
+    while (i > 0 && (lines[i - 1].trim() === '' || prose[i - 1])) i--;
     // Only a run that holds prose is cut (trailing blank lines are the join's business).
-    if (prose.slice(i, lines.length).some(Boolean)) end = i;
+    if (prose.slice(i).some(Boolean)) end = i;
   }
-  if (start === 0 && end === lines.length) return text;
-  return lines.slice(start, end).join('\n');
+  return lines.slice(0, end).join('\n');
+}
+
+/**
+ * While the answer streams, whether its lines so far may be the model writing out the file again
+ * from some line on (`dropEchoedPrefix` can only tell once the echo reaches the cursor line).
+ */
+export function mayBeEchoing(text: string, hole: HoleView): boolean {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const before = hole.linesBefore.map((l) => l.trim());
+  if (lines.length === 0 || lines.length >= before.length) return false;
+  for (let j = 0; j + lines.length < before.length; j++) {
+    if (lines.every((l, i) => l === before[j + i])) return true;
+  }
+  return false;
 }
 
 /**
@@ -235,12 +257,16 @@ export function dropEchoedPrefix(text: string, hole: HoleView): string {
   if (/^[ \t]*\n/.test(text)) return text;
   const typed = hole.linePrefix.trimStart();
   const lines = text.split('\n');
-  // Whole lines before the cursor line, then the cursor line so far.
-  const before = hole.linesBefore;
-  for (let k = Math.min(before.length, lines.length - 1, 8); k >= 1; k--) {
-    const echoed = lines.slice(0, k).map((l) => l.trim());
-    const previous = before.slice(before.length - k).map((l) => l.trim());
-    if (echoed.join('\n') !== previous.join('\n') || echoed.join('').replace(/[\s)\]};,]/g, '').length < 6) continue;
+  // Whole lines before the cursor line (blank lines aside), then the cursor line so far: the model
+  // wrote out the function header, or the file from some line on.
+  const before = hole.linesBefore.map((l) => l.trim());
+  for (let k = Math.min(lines.length - 1, 80); k >= 1; k--) {
+    const echoed = lines
+      .slice(0, k)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    if (echoed.length === 0 || echoed.length > before.length || lines[k - 1].trim() === '') continue;
+    if (echoed.join('\n') !== before.slice(before.length - echoed.length).join('\n') || echoed.join('').replace(/[\s)\]};,]/g, '').length < 6) continue;
     const next = lines[k].replace(/^[ \t]+/, '');
     if (typed === '') return lines.slice(k).join('\n');
     if (next.startsWith(typed)) return [next.slice(typed.length), ...lines.slice(k + 1)].join('\n');

@@ -12,7 +12,7 @@
 // The streaming early stop asks stages 1 to 4 whether the end has been read (`AnswerReader.end`),
 // and the final pass runs all of them on what was read (`AnswerReader.finish`): one copy of each rule.
 import { CLOSERS_ONLY, replaceLength, type ClosersView } from './closers';
-import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, proseLines, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
+import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, mayBeEchoing, proseLines, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
 import { reindent } from './indent';
 import { autoClosed, CODE, scanText, stateAtCursor, syntaxOf } from './lexical';
 import { isDegenerate, joinStart, scope, type ScopeView } from './scope';
@@ -63,7 +63,7 @@ export class AnswerReader {
     const cursorState = stateAtCursor(window, syntax);
     const before = window.split('\n');
     const cursorLine = before.pop() ?? '';
-    const linesBefore = before.filter((l) => l.trim() !== '').slice(-8);
+    const linesBefore = before.filter((l) => l.trim() !== '').slice(-80);
     const nextLines = ctx.suffix
       .replace(/\r\n?/g, '\n')
       .split('\n')
@@ -130,7 +130,9 @@ export class AnswerReader {
     text = joinStart(text, linePrefix);
     if (final && truncated && !closed) text = text.includes('\n') ? text.slice(0, text.lastIndexOf('\n')) : '';
     const scoped = scope(text, this.scopeView, whole);
-    return { text: scoped.text, complete: closed || scoped.complete };
+    // An echo of the file that has not reached the cursor yet decides nothing.
+    const echoing = !whole && mayBeEchoing(text.slice(0, text.lastIndexOf('\n') + 1), this.hole);
+    return { text: scoped.text, complete: closed || (scoped.complete && !echoing) };
   }
 }
 
