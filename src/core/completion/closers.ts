@@ -34,11 +34,14 @@ export function replaceLength(text: string, view: ClosersView): number {
       i++;
       continue;
     }
-    if (state.kind === 'string' && rest.startsWith(state.close, i)) {
-      // The string the cursor is in is still open: its closing quote is needed.
-      needed += state.close;
-      closers += state.close;
-      i += state.close.length;
+    if (state.kind === 'string') {
+      // The string the suggestion leaves open goes on after the cursor, to its closing quote: all of
+      // that (an interpolation's `}` too) is the file's and stays.
+      const close = rest.indexOf(state.close, i);
+      if (close < 0) return 0;
+      needed += rest.slice(i, close + state.close.length).replace(/\s+/g, '');
+      closers += rest.slice(i, close + state.close.length).replace(/\s+/g, '');
+      i = close + state.close.length;
       state = CODE;
       continue;
     }

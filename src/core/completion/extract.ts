@@ -23,6 +23,8 @@ export interface HoleView {
   cursorState: LexState;
   /** Text is content where the cursor is (HTML between tags, a YAML value): `textIsContent`. */
   textual: boolean;
+  /** Tags nest in this language (HTML, JSX): text after an opening tag is content. */
+  markup: boolean;
 }
 
 const OPEN_TAGS = [OPEN, '<completion>', '<COMPLETION>'];
@@ -117,7 +119,8 @@ export function isMetaProse(line: string, inText = false): boolean {
 /** An English sentence: a capitalised word, more words, final punctuation, no code punctuation. */
 export function isSentence(line: string): boolean {
   const t = line.trim();
-  return /^[A-Z][^\s{}=()<>[\]`]*(?: [^\s{}=()<>[\]`]+){2,}$/.test(t) && /[a-z]/.test(t) && /[.:!?]$/.test(t) && !/;$/.test(t);
+  // Words may name code (`validate()`, a backticked name) but no word is an assignment or a block.
+  return /^[A-Z][^\s{}=<>[\]]*(?: [^\s{}=<>[\]]+){2,}$/.test(t) && /[a-z]{2}/.test(t) && /[.:!?]$/.test(t) && !/;$/.test(t);
 }
 
 /**
@@ -129,7 +132,7 @@ export function proseLines(lines: string[], hole: HoleView): boolean[] {
   const out: boolean[] = [];
   let state = hole.cursorState;
   const continuesCursorLine = hole.linePrefix.trim() !== '';
-  const markup = inMarkupText(hole);
+  const markup = hole.markup && inMarkupText(hole);
   for (let i = 0; i < lines.length; i++) {
     // The first line continues the cursor line; later lines start with the state the one before left.
     const continues = i === 0 && continuesCursorLine;
@@ -165,13 +168,14 @@ export function textIsContent(languageId: string, syntax: Syntax, prefix: string
     return false;
   }
   if (languageId === 'html' || languageId === 'xml') {
+    // Script and style elements hold code.
     const open: string[] = [];
     for (const m of prefix.slice(-4000).matchAll(/<(\/?)([A-Za-z][\w.:-]*)\b[^<>]*?(\/?)>/g)) {
       if (m[3] === '/' || /^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/i.test(m[2])) continue;
       if (m[1] !== '/') open.push(m[2]);
       else if (open.length && open[open.length - 1].toLowerCase() === m[2].toLowerCase()) open.pop();
     }
-    return !ELEMENTS_ONLY.test(open[open.length - 1] ?? '');
+    return !ELEMENTS_ONLY.test(open[open.length - 1] ?? '') && !/^(?:script|style)$/i.test(open[open.length - 1] ?? '');
   }
   return true;
 }
@@ -181,7 +185,7 @@ export function textIsContent(languageId: string, syntax: Syntax, prefix: string
  * a blank line right after a line that ends with one.
  */
 function inMarkupText(hole: HoleView): boolean {
-  const opened = (text: string) => new RegExp(`${OPENING_TAG.source}[^<>{}]*$`).test(text) && !/\/>[^<>{}]*$/.test(text);
+  const opened = (text: string) => new RegExp(`${OPENING_TAG.source}[^<>{}]*$`).test(text) && !/\/>[^<>{}]*$/.test(text) && !/<(?:script|style)\b[^<>]*>[^<>{}]*$/i.test(text);
   if (hole.linePrefix.trim() !== '') return opened(hole.linePrefix);
   const previous = hole.linesBefore[hole.linesBefore.length - 1];
   return previous !== undefined && opened(previous.trimEnd());
@@ -271,7 +275,8 @@ export function dropEchoedPrefix(text: string, hole: HoleView): string {
     if (typed === '') return lines.slice(k).join('\n');
     if (next.startsWith(typed)) return [next.slice(typed.length), ...lines.slice(k + 1)].join('\n');
   }
-  if (typed.length < 3) return text;
+  // Three typed characters or more; or a list or comment marker and its space (`- `, `* `, `# `).
+  if (typed.length < 3 && !/^[-*+#>]\s$/.test(typed)) return text;
   const trimmed = text.replace(/^[ \t]+/, '');
   return trimmed.startsWith(typed) ? trimmed.slice(typed.length) : text;
 }

@@ -58,3 +58,41 @@ export function detectIndentUnit(lines: string[]): string {
   const smallest = Math.min(...widths);
   return ' '.repeat(smallest >= 4 && widths.every((w) => w % 4 === 0) ? 4 : smallest === 1 ? 1 : 2);
 }
+
+/**
+ * An answer for a blank line, written in its own frame rather than the file's: from column 0 (each
+ * line relative to the first), from a shallower column than the cursor's, or in levels of 2 spaces
+ * in a file of 4. Its lines are moved so the first lands at the cursor and each level is the
+ * file's. `unit` is the file's (spaces only); the answer is left alone when it already fits.
+ */
+export function rebase(text: string, linePrefix: string, unit: string): string {
+  if (!/^ +$/.test(unit) || !text.includes('\n') || /\t/.test(text)) return text;
+  const lines = text.split('\n');
+  const cursor = linePrefix.length;
+  const width = (l: string) => /^ */.exec(l)![0].length;
+  const first = width(lines[0]);
+  const later = lines.slice(1).filter((l) => l.trim() !== '');
+  if (later.length === 0) return text;
+  const deltas = later.map((l) => width(l) - first);
+  const step = deltas.reduce((g, d) => gcd(g, Math.abs(d)), 0);
+  // Levels of 2 in a file of 4 (or 8): every step doubles.
+  const scale = step === 2 && unit.length >= 4 && deltas.every((d) => d % 2 === 0) ? unit.length / 2 : 1;
+  const shallower = first > 0 && first < cursor;
+  // From column 0 with the cursor deeper: relative when the first line opens a block whose body,
+  // read as written, would sit above the cursor (a body is always deeper than its opener).
+  const opens = /(?:[{([:]|=>)\s*$/.test(lines[0]);
+  const relative = first === 0 && cursor > 0 && opens && width(later[0]) > 0 && width(later[0]) < cursor;
+  if (!shallower && !relative && !(scale > 1 && first > 0)) return text;
+  return lines
+    .map((l, i) => {
+      if (i === 0) return l.trimStart();
+      if (l.trim() === '') return l;
+      const column = cursor + (width(l) - first) * scale;
+      return column < 0 ? l : ' '.repeat(column) + l.trimStart();
+    })
+    .join('\n');
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}

@@ -10,13 +10,17 @@ export interface Syntax {
   quotes: string[];
   /** Delimiters of strings that may span lines (`"""`, a template literal). */
   longStrings: string[];
+  /** Openers of strings without escapes, which may span lines, and their closing quote (C#'s `@"`). */
+  verbatimStrings: [open: string, close: string][];
+  /** A line comment starts only at the line's start or after a space (`#` in YAML, a URL's `//` in SCSS). */
+  commentAfterSpace: boolean;
   /** Text is the default between tags or as a value (HTML, YAML, Markdown): a sentence there is content. */
   textual: boolean;
   /** Indentation is part of the meaning (Python, YAML), not only layout. */
   indentSignificant: boolean;
 }
 
-const C_LIKE: Syntax = { lineComments: ['//'], blockComments: [['/*', '*/']], quotes: ['"', "'"], longStrings: [], textual: false, indentSignificant: false };
+const C_LIKE: Syntax = { lineComments: ['//'], blockComments: [['/*', '*/']], quotes: ['"', "'"], longStrings: [], verbatimStrings: [], commentAfterSpace: false, textual: false, indentSignificant: false };
 const BY_LANGUAGE: Record<string, Partial<Syntax>> = {
   javascript: { longStrings: ['`'] },
   typescript: { longStrings: ['`'] },
@@ -24,10 +28,15 @@ const BY_LANGUAGE: Record<string, Partial<Syntax>> = {
   typescriptreact: { longStrings: ['`'] },
   vue: { longStrings: ['`'] },
   go: { longStrings: ['`'] },
+  // Java's text blocks; C#'s raw and verbatim strings.
+  java: { longStrings: ['"""'] },
+  csharp: { verbatimStrings: [['"""', '"""'], ['$@"', '"'], ['@$"', '"'], ['@"', '"']] },
+  php: { lineComments: ['//', '#'] },
+  cpp: { verbatimStrings: [['R"(', ')"']] },
   // A quote in Rust is also a lifetime (`&'a str`): only double quotes are strings.
   rust: { quotes: ['"'] },
   python: { lineComments: ['#'], blockComments: [], longStrings: ['"""', "'''"], indentSignificant: true },
-  shellscript: { lineComments: ['#'], blockComments: [] },
+  shellscript: { lineComments: ['#'], blockComments: [], commentAfterSpace: true },
   ruby: { lineComments: ['#'], blockComments: [] },
   perl: { lineComments: ['#'], blockComments: [] },
   r: { lineComments: ['#'], blockComments: [] },
@@ -35,11 +44,13 @@ const BY_LANGUAGE: Record<string, Partial<Syntax>> = {
   dockerfile: { lineComments: ['#'], blockComments: [] },
   makefile: { lineComments: ['#'], blockComments: [] },
   powershell: { lineComments: ['#'], blockComments: [['<#', '#>']] },
-  yaml: { lineComments: ['#'], blockComments: [], quotes: [], textual: true, indentSignificant: true },
+  yaml: { lineComments: ['#'], blockComments: [], quotes: [], commentAfterSpace: true, textual: true, indentSignificant: true },
   sql: { lineComments: ['--'], quotes: ["'"] },
   lua: { lineComments: ['--'], blockComments: [['--[[', ']]']] },
   haskell: { lineComments: ['--'], blockComments: [['{-', '-}']] },
   css: { lineComments: [] },
+  scss: { commentAfterSpace: true },
+  less: { commentAfterSpace: true },
   json: { lineComments: [], blockComments: [], quotes: ['"'] },
   jsonc: { quotes: ['"'] },
   html: { lineComments: [], blockComments: [['<!--', '-->']], quotes: [], textual: true },
@@ -53,7 +64,7 @@ export function syntaxOf(languageId: string | undefined): Syntax {
 }
 
 /** Where a line starts or ends: in code, inside a block comment, or inside a string. */
-export type LexState = { kind: 'code' } | { kind: 'comment'; close: string } | { kind: 'string'; close: string; long: boolean } | { kind: 'line-comment' };
+export type LexState = { kind: 'code' } | { kind: 'comment'; close: string } | { kind: 'string'; close: string; long: boolean; verbatim?: boolean } | { kind: 'line-comment' };
 
 export const CODE: LexState = { kind: 'code' };
 
@@ -72,7 +83,7 @@ export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?:
   let i = 0;
   while (i < line.length) {
     if (s.kind === 'comment' || s.kind === 'string') {
-      if (s.kind === 'string' && line[i] === '\\') {
+      if (s.kind === 'string' && !s.verbatim && line[i] === '\\') {
         i += 2;
         continue;
       }
@@ -85,7 +96,7 @@ export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?:
       continue;
     }
     if (s.kind === 'line-comment') return s;
-    const open = opening(line, i, syntax);
+    const open = opening(line, i, syntax, i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t');
     if (open) {
       s = open.state;
       i += open.length;
@@ -97,9 +108,10 @@ export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?:
   return s;
 }
 
-function opening(line: string, i: number, syntax: Syntax): { state: LexState; length: number } | undefined {
+function opening(line: string, i: number, syntax: Syntax, afterSpace: boolean): { state: LexState; length: number } | undefined {
   for (const [o, c] of syntax.blockComments) if (line.startsWith(o, i)) return { state: { kind: 'comment', close: c }, length: o.length };
-  for (const c of syntax.lineComments) if (line.startsWith(c, i)) return { state: { kind: 'line-comment' }, length: c.length };
+  if (afterSpace || !syntax.commentAfterSpace) for (const c of syntax.lineComments) if (line.startsWith(c, i)) return { state: { kind: 'line-comment' }, length: c.length };
+  for (const [o, c] of syntax.verbatimStrings) if (line.startsWith(o, i)) return { state: { kind: 'string', close: c, long: true, verbatim: true }, length: o.length };
   for (const q of syntax.longStrings) if (line.startsWith(q, i)) return { state: { kind: 'string', close: q, long: true }, length: q.length };
   for (const q of syntax.quotes) if (line[i] === q) return { state: { kind: 'string', close: q, long: false }, length: 1 };
   return undefined;

@@ -13,8 +13,8 @@
 // and the final pass runs all of them on what was read (`AnswerReader.finish`): one copy of each rule.
 import { CLOSERS_ONLY, replaceLength, type ClosersView } from './closers';
 import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, mayBeEchoing, proseLines, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
-import { reindent } from './indent';
-import { autoClosed, CODE, scanText, stateAtCursor, syntaxOf } from './lexical';
+import { rebase, reindent } from './indent';
+import { autoClosed, CODE, hasMarkup, scanText, stateAtCursor, syntaxOf } from './lexical';
 import { isDegenerate, joinStart, scope, type ScopeView } from './scope';
 
 export { detectIndentUnit, reindent } from './indent';
@@ -70,7 +70,7 @@ export class AnswerReader {
       .slice(1, 40)
       .filter((l) => l.trim() !== '')
       .slice(0, 4);
-    this.hole = { linePrefix: ctx.linePrefix, linesBefore, syntax, cursorState, textual: textIsContent(ctx.languageId ?? '', syntax, window, ctx.linePrefix) };
+    this.hole = { linePrefix: ctx.linePrefix, linesBefore, syntax, cursorState, textual: textIsContent(ctx.languageId ?? '', syntax, window, ctx.linePrefix), markup: hasMarkup(ctx.languageId ?? '') };
     // Brackets the cursor line opened whose closers follow the cursor (auto-closed pairs): the
     // suggestion's closers for them meet the rest of the line, not the lines below.
     const lineState = scanText(window.slice(0, window.length - cursorLine.length), CODE, syntax);
@@ -127,6 +127,7 @@ export class AnswerReader {
     text = dropEchoedPrefix(text, this.hole);
     text = dropLeadingBlankLines(text, linePrefix);
     text = reindent(text, this.ctx.indentUnit, linePrefix.trim() === '' ? 0 : 1, /^\t*/.exec(linePrefix)![0].length);
+    if (linePrefix.trim() === '') text = rebase(text, linePrefix, this.ctx.indentUnit);
     text = joinStart(text, linePrefix);
     if (final && truncated && !closed) text = text.includes('\n') ? text.slice(0, text.lastIndexOf('\n')) : '';
     const scoped = scope(text, this.scopeView, whole);

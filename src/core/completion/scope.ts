@@ -87,7 +87,10 @@ export function isOpenLine(view: Pick<ScopeView, 'linePrefix' | 'syntax' | 'curs
   // `*` is a wildcard after `import`, `select`, a comma or an opening bracket; elsewhere it multiplies.
   if (/\*$/.test(t)) return !/(?:^|\bimport\s+|\bselect\s+|[,(]\s*)\*$/i.test(t);
   if (/>$/.test(t)) return /(?:\s|[=>-])>$/.test(t);
-  if (/[=+\-/%&|^!?~([{.<]$/.test(t)) return true;
+  // `!`, `?` and `|` right after a name end it (`user!`, Ruby's `shipped?`, `|order|`); after a space,
+  // or doubled, they are operators waiting for their operand.
+  if (/[!?|]$/.test(t)) return /(?:[\s([,=][!?|]|\|\||\?\?)$/.test(t);
+  if (/[=+\-/%&^~([{.<]$/.test(t)) return true;
   // `return ` with a space typed after it waits for its value; a bare `return` may be complete.
   if (/\b(?:return|yield)$/.test(t)) return /\s$/.test(view.linePrefix);
   return /\b(?:await|new|typeof|instanceof|throw|in|of|case|delete|void|and|or|not|is|if|elif|while|for|from|import|as|extends|implements|let|const|var)$/i.test(t);
@@ -216,8 +219,10 @@ export function isDegenerate(line: string): boolean {
     for (let j = 0; j + p < n; j++) {
       if (line[j] === line[j + p]) {
         run++;
-        // Later shifts of the same run are rotations of this fragment: one look is enough.
-        if (run === 5 * p && /\p{L}/u.test(line.slice(j + 1 - run, j + 1 - run + p))) return true;
+        // Later shifts of the same run are rotations of this fragment: one look is enough. A run of
+        // one character (`xxxxxxxxxxxx`, a placeholder) is not a loop.
+        const fragment = line.slice(j + 1 - run, j + 1 - run + p);
+        if (run === 5 * p && /\p{L}/u.test(fragment) && !/^(.)\1*$/su.test(fragment)) return true;
       } else run = 0;
     }
   }
