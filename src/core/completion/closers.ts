@@ -78,14 +78,15 @@ export function replaceLength(text: string, view: ClosersView): number {
  */
 function stillOpen(line: string, view: ClosersView): { stack: string[]; state: LexState; quoteOpen: string } {
   const stack: string[] = [];
-  const tracksQuotes = view.syntax.quotes.length > 0;
+  // Quotes the lexer does not take for strings (HTML's, YAML's, a Rust character literal being typed).
+  const untracked = (ch: string) => (ch === '"' || ch === "'") && !view.syntax.quotes.includes(ch);
   let quoteOpen = '';
   let state = view.lineState;
   const lines = line.split('\n');
   lines.forEach((text, n) => {
     let previous = '';
     state = scanLine(text, state, view.syntax, (ch, at) => {
-      if (!tracksQuotes && (ch === '"' || ch === "'") && (quoteOpen === '' || quoteOpen === ch)) quoteOpen = quoteOpen === ch ? '' : ch;
+      if (untracked(ch) && (quoteOpen === '' || quoteOpen === ch)) quoteOpen = quoteOpen === ch ? '' : ch;
       else if (quoteOpen !== '') {
         // Inside a quoted attribute: no brackets.
       } else if ('([{'.includes(ch)) stack.push(ch);
@@ -95,7 +96,7 @@ function stillOpen(line: string, view: ClosersView): { stack: string[]; state: L
       else if (ch === '>' && stack[stack.length - 1] === '<' && !/[=-]/.test(previous)) stack.pop();
       previous = ch;
     });
-    if (n < lines.length - 1 && !tracksQuotes) quoteOpen = '';
+    if (n < lines.length - 1) quoteOpen = '';
   });
   return { stack, state, quoteOpen };
 }

@@ -2,7 +2,7 @@
 // hole. A chat model asked for bare code still wraps it in tags, fences and sentences, repeats the
 // line it was given, or starts with junk; each function here takes one of those away and nothing else.
 // The rules are in docs/ghost-text-rules.md.
-import { lineStart, scanLine, type LexState, type Syntax } from './lexical';
+import { columns, lineStart, scanLine, type LexState, type Syntax } from './lexical';
 import { CLOSE, HOLE, OPEN } from './prompt';
 
 export interface Prefill {
@@ -23,8 +23,10 @@ export interface HoleView {
   cursorState: LexState;
   /** Text is content where the cursor is (HTML between tags, a YAML value): `textIsContent`. */
   textual: boolean;
-  /** Tags nest in this language (HTML, JSX): text after an opening tag is content. */
+  /** Tags nest in this code (JSX): text after an opening tag is content. */
   markup: boolean;
+  /** The cursor is inside `(` or `[` (an expression going on over lines: `+ tax` is an operator there). */
+  inExpression: boolean;
 }
 
 const OPEN_TAGS = [OPEN, '<completion>', '<COMPLETION>'];
@@ -101,26 +103,36 @@ export function extractFenced(text: string, proseOf: (lines: string[]) => boolea
 }
 
 /** The model talking about its answer rather than giving it: never code, never content. */
-const META = /^(?:here(?:'s| is| are)\b|sure[,!.]|certainly[,!.]|of course[,!.]|(?:the|this) (?:completion|completed code|code above|missing code|fill)\b|this (?:completes|fills|finishes)\b|i(?:'ll| will|'ve| have|'d| would| cannot| can't| don't| do not|'m| am)\b|to complete (?:the|this)\b|let me\b|hope this\b)/i;
+const META = /^(?:here(?:'s| is| are)\b|sure[,!.]|certainly[,!.]|of course[,!.]|(?:the|this) (?:completion|completed code|code above|missing code|fill)\b|this (?:completes|fills|finishes)\b|i(?:'ll| will|'ve| have|'d| would| cannot| can't| don't| do not|'m| am)\b|to complete (?:the|this)\b|let me (?:know|explain|show|add|fix|complete|update|write|help)\b|hope this\b)/i;
 
-/** Words with which a remark names the answer itself. */
+/** How a remark introduces or closes the answer itself: it names it, and points at it. */
 const NAMES_THE_ANSWER = /\b(?:completion|completed|code|snippet|fill|hole|answer|implementation)\b/i;
+const POINTS_AT_IT = /(?::$|\b(?:above|below|you asked|requested|fills? (?:in )?the|completes? the)\b)/i;
 
 /**
  * A chat model's remark about its answer (`Here's the completion:`, `This completes the code above.`).
- * `inText`: where sentences are content (a comment, a heading), a remark must name the answer.
+ * `inText`: where sentences are content (a comment, a docstring, a heading), a remark must name the
+ * answer and point at it (`The completion callback runs once.` is a comment's text).
  */
 export function isMetaProse(line: string, inText = false): boolean {
   const t = line.trim();
-  if (!(t.length > 0 && META.test(t) && / /.test(t) && !/[;{}=]$/.test(t) && !/^(?:\/\/|#|--|\/\*|\*)/.test(t))) return false;
-  return !inText || NAMES_THE_ANSWER.test(t);
+  if (!(t.length > 0 && META.test(t) && / /.test(t) && !/[;{}=]/.test(t) && !/^(?:\/\/|#|--|\/\*|\*)/.test(t))) return false;
+  return !inText || (NAMES_THE_ANSWER.test(t) && POINTS_AT_IT.test(t));
 }
 
 /** An English sentence: a capitalised word, more words, final punctuation, no code punctuation. */
 export function isSentence(line: string): boolean {
   const t = line.trim();
-  // Words may name code (`validate()`, a backticked name) but no word is an assignment or a block.
+  // Words may name code (`validate()`, a backticked name) but no word is an assignment or a block,
+  // and code followed by a comment (`Suspended, // Sign-in is blocked.`) is code.
+  if (/\s(?:\/\/|#|--)\s/.test(t)) return false;
+  if (/^[A-Z][a-z]+(?: [a-z]+){1,2}:$/.test(t)) return true; // `Key points:`
   return /^[A-Z][^\s{}=<>[\]]*(?: [^\s{}=<>[\]]+){2,}$/.test(t) && /[a-z]{2}/.test(t) && /[.:!?]$/.test(t) && !/;$/.test(t);
+}
+
+/** A bullet of an explanation (`- \`app.listen\` starts the server`): no statement starts like that. */
+export function isBulletProse(line: string): boolean {
+  return /^\s*(?:[-•]|\d{1,2}\.)\s+\S+(?: \S+){2,}$/.test(line) && /[a-z]{2}/.test(line) && !/[{};=]\s*$/.test(line);
 }
 
 /**
@@ -138,7 +150,7 @@ export function proseLines(lines: string[], hole: HoleView): boolean[] {
     const continues = i === 0 && continuesCursorLine;
     const startsIn = continues ? state : lineStart(state);
     const content = hole.textual || startsIn.kind !== 'code' || markup;
-    out.push(isMetaProse(lines[i], content) || (!content && isSentence(lines[i])));
+    out.push(isMetaProse(lines[i], content) || (!content && (isSentence(lines[i]) || (!hole.syntax.textual && isBulletProse(lines[i])))));
     state = scanLine(lines[i], startsIn, hole.syntax, undefined, continues);
   }
   return out;
@@ -180,15 +192,32 @@ export function textIsContent(languageId: string, syntax: Syntax, prefix: string
   return true;
 }
 
+/** A line of markup children: tags, `{expressions}` and text, nothing that is a statement. */
+const CHILDREN = /^\s*(?:<[^<>]*>|\{[^{}]*\}|[^<>{}=;()])*$/;
+const ANY_TAG = /<\/?[A-Za-z][^<>]*>/;
+
 /**
- * Text between tags is content in JSX too: after an opening tag on the cursor line (`<p>Hello `), or on
- * a blank line right after a line that ends with one.
+ * Text between tags is content in JSX too: after an opening tag on the cursor line (`<p>Hello `), after
+ * inline elements in a line of children (`Welcome back, <b>{name}</b>. `), or on a blank line right
+ * after a line that ends with an opening tag or is a line of text children.
  */
 function inMarkupText(hole: HoleView): boolean {
   const opened = (text: string) => new RegExp(`${OPENING_TAG.source}[^<>{}]*$`).test(text) && !/\/>[^<>{}]*$/.test(text) && !/<(?:script|style)\b[^<>]*>[^<>{}]*$/i.test(text);
-  if (hole.linePrefix.trim() !== '') return opened(hole.linePrefix);
-  const previous = hole.linesBefore[hole.linesBefore.length - 1];
-  return previous !== undefined && opened(previous.trimEnd());
+  const children = (text: string) => CHILDREN.test(text) && !/^\s*(?:\/\/|\/?\*)/.test(text);
+  if (hole.linePrefix.trim() !== '') return opened(hole.linePrefix) || (children(hole.linePrefix) && ANY_TAG.test(hole.linePrefix) && !/>\s*$/.test(hole.linePrefix));
+  const previous = hole.linesBefore[hole.linesBefore.length - 1]?.trimEnd();
+  if (previous === undefined) return false;
+  return opened(previous) || (children(previous) && (ANY_TAG.test(previous) || /[.!?,]$/.test(previous)));
+}
+
+/**
+ * An answer wrapped in inline code backticks (`` `self._cache[key]` ``), in a language where a
+ * backtick is no string: the backticks go.
+ */
+export function stripInlineCode(text: string, syntax: Syntax): string {
+  if (syntax.longStrings.includes('`') || syntax.quotes.includes('`')) return text;
+  const m = /^([ \t]*)`([^`\n]+)`([ \t]*(?:\n[ \t]*)*)$/.exec(text);
+  return m ? m[1] + m[2] + m[3] : text;
 }
 
 /**
@@ -241,7 +270,9 @@ export function mayBeEchoing(text: string, hole: HoleView): boolean {
  * A diff-style answer: `+` before every line, or before the first statement on a blank line. A `+`
  * that is an operator (`x = a ` + `+ b`, `++i`, `+=`) stays.
  */
-export function stripDiffMarkers(text: string, linePrefix: string): string {
+export function stripDiffMarkers(text: string, linePrefix: string, inExpression = false): string {
+  // Inside brackets, `+ tax` (one space, then the operand) continues an expression over lines.
+  if (inExpression && /^[ \t]*\+ \S/.test(text)) return text;
   let lines = text.split('\n');
   while (lines.length > 1 && /^@@ .* @@/.test(lines[0])) lines = lines.slice(1);
   const code = lines.filter((l) => l.trim() !== '');
@@ -275,6 +306,23 @@ export function dropEchoedPrefix(text: string, hole: HoleView): string {
     if (typed === '') return lines.slice(k).join('\n');
     if (next.startsWith(typed)) return [next.slice(typed.length), ...lines.slice(k + 1)].join('\n');
   }
+  // Three typed characters or more; or a list or comment marker and its space (`- `, `* `, `# `).
+  // The header of the cursor's block (the nearest line above it that is less indented) written again
+  // above the body, the lines between left out.
+  if (typed === '' && lines.length > 1) {
+    const header = lines[0].trim();
+    const cursorColumn = columns(hole.linePrefix);
+    let at = -1;
+    for (let i = hole.linesBefore.length - 1; i >= 0 && at < 0; i--) if (columns(hole.linesBefore[i]) < cursorColumn) at = i;
+    if (at >= 0 && before[at] === header && /(?:[{:(]|=>)$/.test(header) && header.replace(/[\s)\]};,]/g, '').length >= 6) {
+      let k = 1;
+      while (k < lines.length && at + k < before.length && lines[k].trim() === before[at + k]) k++;
+      return lines.slice(k).join('\n');
+    }
+  }
+  // The word being typed written out whole (`calculateSub` + `calculateSubtotal(items)`).
+  const word = /[\p{L}\p{N}_$]{2,}$/u.exec(hole.linePrefix)?.[0];
+  if (word && text.startsWith(word) && /^[\p{L}\p{N}_$]/u.test(text.slice(word.length))) return text.slice(word.length);
   // Three typed characters or more; or a list or comment marker and its space (`- `, `* `, `# `).
   if (typed.length < 3 && !/^[-*+#>]\s$/.test(typed)) return text;
   const trimmed = text.replace(/^[ \t]+/, '');

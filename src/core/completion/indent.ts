@@ -60,38 +60,58 @@ export function detectIndentUnit(lines: string[]): string {
 }
 
 /**
- * An answer for a blank line, written in its own frame rather than the file's: from column 0 (each
- * line relative to the first), from a shallower column than the cursor's, or in levels of 2 spaces
- * in a file of 4. Its lines are moved so the first lands at the cursor and each level is the
- * file's. `unit` is the file's (spaces only); the answer is left alone when it already fits.
+ * An answer for a blank line, written in its own frame rather than the file's: from a shallower
+ * column than the cursor's, relative to its first line, or in levels of another width (2 spaces in
+ * a file of 4, or 4 in a file of 2). Its lines are moved so the first lands at the cursor and each
+ * level is the file's. `unit` is the file's (spaces only). An answer that fits, or whose frame
+ * cannot be told, is left alone: then its columns are taken as written.
  */
 export function rebase(text: string, linePrefix: string, unit: string): string {
   if (!/^ +$/.test(unit) || !text.includes('\n') || /\t/.test(text)) return text;
   const lines = text.split('\n');
   const cursor = linePrefix.length;
   const width = (l: string) => /^ */.exec(l)![0].length;
-  const first = width(lines[0]);
   const later = lines.slice(1).filter((l) => l.trim() !== '');
   if (later.length === 0) return text;
-  const deltas = later.map((l) => width(l) - first);
+  const frame = firstLineColumn(lines[0], lines[1], later, cursor, width);
+  if (frame === undefined) return text;
+  const origin = frame.column;
+  const deltas = later.map((l) => width(l) - origin);
   const step = deltas.reduce((g, d) => gcd(g, Math.abs(d)), 0);
-  // Levels of 2 in a file of 4 (or 8): every step doubles.
-  const scale = step === 2 && unit.length >= 4 && deltas.every((d) => d % 2 === 0) ? unit.length / 2 : 1;
-  const shallower = first > 0 && first < cursor;
-  // From column 0 with the cursor deeper: relative when the first line opens a block whose body,
-  // read as written, would sit above the cursor (a body is always deeper than its opener).
-  const opens = /(?:[{([:]|=>)\s*$/.test(lines[0]);
-  const relative = first === 0 && cursor > 0 && opens && width(later[0]) > 0 && width(later[0]) < cursor;
-  if (!shallower && !relative && !(scale > 1 && first > 0)) return text;
+  // Levels of 2 in a file of 4, or of 4 in a file of 2 (a step of 8 is a continuation line's).
+  const scale = [2, 4].includes(step) && step !== unit.length && deltas.every((d) => d % step === 0) ? unit.length / step : 1;
+  // Columns that agree with the file's, a block the model says is deeper than the blank line, or a
+  // first column only guessed from the lines after it: taken as written, unless the widths differ.
+  if (scale === 1 && (origin >= cursor || frame.guessed)) return text;
   return lines
     .map((l, i) => {
       if (i === 0) return l.trimStart();
       if (l.trim() === '') return l;
-      const column = cursor + (width(l) - first) * scale;
+      const column = cursor + (width(l) - origin) * scale;
       return column < 0 ? l : ' '.repeat(column) + l.trimStart();
     })
     .join('\n');
 }
+
+/**
+ * The column the model meant for the answer's first line: its own indentation; or, written from
+ * column 0, the column it comes back to later (a sibling statement, or a closer after a deeper
+ * line), or 0 when its block's body sits above the cursor (written relative to the first line).
+ */
+function firstLineColumn(first: string, next: string, later: string[], cursor: number, width: (l: string) => number): { column: number; guessed: boolean } | undefined {
+  if (width(first) > 0) return { column: width(first), guessed: false };
+  if (cursor === 0) return undefined;
+  const opens = /(?:[{([:]|=>)\s*$/.test(first);
+  if (opens && width(later[0]) > 0 && width(later[0]) < cursor) return { column: 0, guessed: false };
+  // The next line, right below and not closing anything, is a statement beside the first.
+  if (!opens && later[0] === next && width(next) > 0 && width(next) < cursor && !/^\s*[)\]}]/.test(next) && !isClauseLine(next)) return { column: width(next), guessed: false };
+  const least = Math.min(...later.map(width));
+  const comesBack = later.some((l, i) => width(l) === least && ((i > 0 && later.slice(0, i).some((p) => width(p) > least)) || /^\s*[)\]}]/.test(l) || isClauseLine(l)));
+  if (least > 0 && (!opens || comesBack)) return { column: least, guessed: true };
+  return undefined;
+}
+
+const isClauseLine = (l: string) => /^\s*(?:else|elif\b.*|except\b.*|finally|case\b.*|default)\s*:\s*$|^\s*\}?\s*else\b/.test(l);
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);

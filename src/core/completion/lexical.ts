@@ -14,6 +14,10 @@ export interface Syntax {
   verbatimStrings: [open: string, close: string][];
   /** A line comment starts only at the line's start or after a space (`#` in YAML, a URL's `//` in SCSS). */
   commentAfterSpace: boolean;
+  /** `'x'` is a character literal, and a lone `'` a lifetime (Rust). */
+  charLiterals?: boolean;
+  /** `/…/` after an operator or bracket is a regular expression (JavaScript, TypeScript). */
+  regexLiterals?: boolean;
   /** Text is the default between tags or as a value (HTML, YAML, Markdown): a sentence there is content. */
   textual: boolean;
   /** Indentation is part of the meaning (Python, YAML), not only layout. */
@@ -22,10 +26,10 @@ export interface Syntax {
 
 const C_LIKE: Syntax = { lineComments: ['//'], blockComments: [['/*', '*/']], quotes: ['"', "'"], longStrings: [], verbatimStrings: [], commentAfterSpace: false, textual: false, indentSignificant: false };
 const BY_LANGUAGE: Record<string, Partial<Syntax>> = {
-  javascript: { longStrings: ['`'] },
-  typescript: { longStrings: ['`'] },
-  javascriptreact: { longStrings: ['`'] },
-  typescriptreact: { longStrings: ['`'] },
+  javascript: { longStrings: ['`'], regexLiterals: true },
+  typescript: { longStrings: ['`'], regexLiterals: true },
+  javascriptreact: { longStrings: ['`'], regexLiterals: true },
+  typescriptreact: { longStrings: ['`'], regexLiterals: true },
   vue: { longStrings: ['`'] },
   go: { longStrings: ['`'] },
   // Java's text blocks; C#'s raw and verbatim strings.
@@ -34,7 +38,7 @@ const BY_LANGUAGE: Record<string, Partial<Syntax>> = {
   php: { lineComments: ['//', '#'] },
   cpp: { verbatimStrings: [['R"(', ')"']] },
   // A quote in Rust is also a lifetime (`&'a str`): only double quotes are strings.
-  rust: { quotes: ['"'] },
+  rust: { quotes: ['"'], charLiterals: true },
   python: { lineComments: ['#'], blockComments: [], longStrings: ['"""', "'''"], indentSignificant: true },
   shellscript: { lineComments: ['#'], blockComments: [], commentAfterSpace: true },
   ruby: { lineComments: ['#'], blockComments: [] },
@@ -81,6 +85,8 @@ export function lineStart(state: LexState): LexState {
 export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?: (ch: string, index: number) => void, continues = false): LexState {
   let s: LexState = continues ? state : lineStart(state);
   let i = 0;
+  // The last code character that is not a space: a `/` after an operator or bracket starts a regex.
+  let previous = '';
   while (i < line.length) {
     if (s.kind === 'comment' || s.kind === 'string') {
       if (s.kind === 'string' && !s.verbatim && line[i] === '\\') {
@@ -90,12 +96,19 @@ export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?:
       if (line.startsWith(s.close, i)) {
         i += s.close.length;
         s = CODE;
+        previous = 'x';
         continue;
       }
       i++;
       continue;
     }
     if (s.kind === 'line-comment') return s;
+    const literal = (syntax.charLiterals && line[i] === "'" && charLiteralAt(line, i)) || (syntax.regexLiterals && line[i] === '/' && /^$|[(,=:[!&|?{};+\-*%<>~^]$/.test(previous) && regexAt(line, i));
+    if (literal) {
+      i += literal;
+      previous = 'x';
+      continue;
+    }
     const open = opening(line, i, syntax, i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t');
     if (open) {
       s = open.state;
@@ -103,9 +116,29 @@ export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?:
       continue;
     }
     onCode?.(line[i], i);
+    if (line[i] !== ' ' && line[i] !== '\t') previous = line[i];
     i++;
   }
   return s;
+}
+
+/** The length of a character literal at `i` (`'a'`, `'\n'`, `'"'`), or 0. */
+function charLiteralAt(line: string, i: number): number {
+  return /^'(?:[^'\\]|\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|.))'/.exec(line.slice(i, i + 12))?.[0].length ?? 0;
+}
+
+/** The length of a regular expression literal at `i` (to its closing `/` on the line), or 0. */
+function regexAt(line: string, i: number): number {
+  if (line[i + 1] === '/' || line[i + 1] === '*') return 0;
+  let inClass = false;
+  for (let j = i + 1; j < line.length; j++) {
+    const c = line[j];
+    if (c === '\\') j++;
+    else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    else if (c === '/' && !inClass) return j + 1 - i;
+  }
+  return 0;
 }
 
 function opening(line: string, i: number, syntax: Syntax, afterSpace: boolean): { state: LexState; length: number } | undefined {
@@ -229,7 +262,8 @@ export function hasMarkup(languageId: string): boolean {
 
 /** A Python-style clause that continues a compound statement at the statement's own level. */
 export function isClause(line: string): boolean {
-  return /^\s*(?:else|elif\b.*|except\b.*|finally)\s*:\s*$/.test(line);
+  // Python's clauses; the cases of a switch, which Go writes at the switch's own level.
+  return /^\s*(?:else|elif\b.*|except\b.*|finally|case\b.*|default)\s*:\s*$/.test(line);
 }
 
 /**

@@ -12,9 +12,9 @@
 // The streaming early stop asks stages 1 to 4 whether the end has been read (`AnswerReader.end`),
 // and the final pass runs all of them on what was read (`AnswerReader.finish`): one copy of each rule.
 import { CLOSERS_ONLY, replaceLength, type ClosersView } from './closers';
-import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, mayBeEchoing, proseLines, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
+import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, mayBeEchoing, proseLines, stripInlineCode, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
 import { rebase, reindent } from './indent';
-import { autoClosed, CODE, hasMarkup, scanText, stateAtCursor, syntaxOf } from './lexical';
+import { autoClosed, CODE, hasMarkup, openBrackets, scanText, stateAtCursor, syntaxOf } from './lexical';
 import { isDegenerate, joinStart, scope, type ScopeView } from './scope';
 
 export { detectIndentUnit, reindent } from './indent';
@@ -70,7 +70,7 @@ export class AnswerReader {
       .slice(1, 40)
       .filter((l) => l.trim() !== '')
       .slice(0, 4);
-    this.hole = { linePrefix: ctx.linePrefix, linesBefore, syntax, cursorState, textual: textIsContent(ctx.languageId ?? '', syntax, window, ctx.linePrefix), markup: hasMarkup(ctx.languageId ?? '') };
+    this.hole = { linePrefix: ctx.linePrefix, linesBefore, syntax, cursorState, textual: textIsContent(ctx.languageId ?? '', syntax, window, ctx.linePrefix), markup: hasMarkup(ctx.languageId ?? '') && !syntax.textual, inExpression: /[([]$/.test(openBrackets(window.split('\n'), CODE, syntax).stack.join('')) };
     // Brackets the cursor line opened whose closers follow the cursor (auto-closed pairs): the
     // suggestion's closers for them meet the rest of the line, not the lines below.
     const lineState = scanText(window.slice(0, window.length - cursorLine.length), CODE, syntax);
@@ -122,8 +122,8 @@ export class AnswerReader {
     const closed = tagged.closed || fenced.closed;
     // A closing tag or fence ends the answer: what stands before it is all there is.
     const whole = final || closed;
-    let text = stripProse(fenced.text, this.hole, whole);
-    text = stripDiffMarkers(text, linePrefix);
+    let text = stripInlineCode(stripProse(fenced.text, this.hole, whole), this.hole.syntax);
+    text = stripDiffMarkers(text, linePrefix, this.hole.inExpression);
     text = dropEchoedPrefix(text, this.hole);
     text = dropLeadingBlankLines(text, linePrefix);
     text = reindent(text, this.ctx.indentUnit, linePrefix.trim() === '' ? 0 : 1, /^\t*/.exec(linePrefix)![0].length);

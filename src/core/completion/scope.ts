@@ -67,6 +67,8 @@ export function singleLine(text: string, view: ScopeView, final: boolean): Scope
   if (!lead) return { text: line, complete };
   if (!final && !complete) return { text: `\n${line}`, complete };
   if (view.linePrefix.trim() !== '' && isOpenLine(view)) {
+    // A block's body cannot be joined onto the line that opens it: a single line cannot show it.
+    if (/\{\s*$/.test(view.linePrefix)) return { text: '', complete };
     const sep = /[\s([{.]$/.test(view.linePrefix) ? '' : ' ';
     return { text: sep + line.trimStart(), complete };
   }
@@ -81,6 +83,9 @@ export function isOpenLine(view: Pick<ScopeView, 'linePrefix' | 'syntax' | 'curs
   const t = view.linePrefix.trimEnd();
   if (view.cursorState.kind !== 'code') return false;
   if (/(?:=>|->)$/.test(t)) return true;
+  // Complete endings that look like operators: `i++`, Python's `...` stub, `as const`.
+  if (/(?:[\w)\]](?:\+\+|--)|\bas const)$/.test(t)) return false;
+  if (/\.\.\.$/.test(t)) return /[([{,=]\s*\.\.\.$/.test(t);
   // A comma inside brackets opened on the line, or in a CSS declaration, waits for the next item.
   if (/,$/.test(t)) return bracketBalance([t], { kind: 'code' }, view.syntax).balance > 0 || (/^(?:css|scss|less)$/.test(view.languageId) && t.includes(':'));
   if (/:$/.test(t)) return !['python', 'yaml'].includes(view.languageId);
@@ -112,7 +117,9 @@ export function block(text: string, view: ScopeView, final: boolean): Scoped {
     first = 1;
   } else {
     const indent = columns(view.linePrefix);
-    minCol = /[{([:]$|=>$/.test(view.linePrefix.trimEnd()) ? indent + 1 : indent;
+    // A comment ending in `:` opens no block.
+    const opens = view.cursorState.kind === 'code' && /[{([:]$|=>$/.test(view.linePrefix.trimEnd());
+    minCol = opens ? indent + 1 : indent;
     first = 1;
   }
   for (let i = first; i < usable; i++) {
