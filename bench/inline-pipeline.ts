@@ -31,7 +31,7 @@ function once(input: CompletionInput, neighbours: DocumentView[], windows: Neigh
   const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), neighbours.flatMap((n) => windows.of(n)), 1500);
   buildPrompt(context, { path: input.document.path, languageId: 'typescript', snippets, prefill: true, maxTokens: 128, model: 'm' });
   const unit = detectIndentUnit([...context.prefix.split('\n').slice(-60), ...context.suffix.split('\n').slice(1, 40)]);
-  postprocess('<fill>items.length * factor;</fill>', { linePrefix: context.linePrefix, lineSuffix: context.lineSuffix, suffix: context.suffix, indentUnit: unit, eol: '\n', multiline: false });
+  postprocess('<fill>items.length * factor;</fill>', { linePrefix: context.linePrefix, lineSuffix: context.lineSuffix, prefix: context.prefix, suffix: context.suffix, indentUnit: unit, eol: '\n', multiline: false, languageId: 'typescript' });
   return performance.now() - started;
 }
 

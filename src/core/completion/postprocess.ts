@@ -14,7 +14,7 @@
 import { CLOSERS_ONLY, replaceLength, type ClosersView } from './closers';
 import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, mayBeEchoing, proseLines, stripInlineCode, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
 import { rebase, reindent } from './indent';
-import { autoClosed, CODE, hasMarkup, openBrackets, scanText, stateAtCursor, syntaxOf } from './lexical';
+import { autoClosed, CODE, hasMarkup, openBrackets, syntaxOf } from './lexical';
 import { isDegenerate, joinStart, scope, type ScopeView } from './scope';
 
 export { detectIndentUnit, reindent } from './indent';
@@ -60,9 +60,12 @@ export class AnswerReader {
     const syntax = syntaxOf(ctx.languageId);
     // A window of lines before the cursor is enough to know whether it stands in a comment or string.
     const window = prefix.length > 6000 ? prefix.slice(prefix.indexOf('\n', prefix.length - 6000) + 1) : prefix;
-    const cursorState = stateAtCursor(window, syntax);
     const before = window.split('\n');
     const cursorLine = before.pop() ?? '';
+    // One pass over the window: the state the cursor line starts in, then the state at the cursor
+    // and the brackets still open there.
+    const { stack, state: lineState } = openBrackets(before, CODE, syntax);
+    const cursorState = openBrackets([cursorLine], lineState, syntax, stack).state;
     const linesBefore = before.filter((l) => l.trim() !== '').slice(-80);
     const nextLines = ctx.suffix
       .replace(/\r\n?/g, '\n')
@@ -70,12 +73,20 @@ export class AnswerReader {
       .slice(1, 40)
       .filter((l) => l.trim() !== '')
       .slice(0, 4);
-    this.hole = { linePrefix: ctx.linePrefix, linesBefore, syntax, cursorState, textual: textIsContent(ctx.languageId ?? '', syntax, window, ctx.linePrefix), markup: hasMarkup(ctx.languageId ?? '') && !syntax.textual, inExpression: /[([]$/.test(openBrackets(window.split('\n'), CODE, syntax).stack.join('')) };
+    const languageId = ctx.languageId ?? '';
+    this.hole = {
+      linePrefix: ctx.linePrefix,
+      linesBefore,
+      syntax,
+      cursorState,
+      textual: textIsContent(languageId, syntax, window, ctx.linePrefix),
+      markup: hasMarkup(languageId) && !syntax.textual,
+      inExpression: /[([]$/.test(stack.join('')),
+    };
     // Brackets the cursor line opened whose closers follow the cursor (auto-closed pairs): the
     // suggestion's closers for them meet the rest of the line, not the lines below.
-    const lineState = scanText(window.slice(0, window.length - cursorLine.length), CODE, syntax);
     const pairedOnLine = autoClosed(ctx.linePrefix, ctx.lineSuffix, lineState, syntax);
-    this.scopeView = { linePrefix: ctx.linePrefix, lineSuffix: ctx.lineSuffix, nextLines, multiline: ctx.multiline, syntax, languageId: ctx.languageId ?? '', cursorState, pairedOnLine };
+    this.scopeView = { linePrefix: ctx.linePrefix, lineSuffix: ctx.lineSuffix, nextLines, multiline: ctx.multiline, syntax, languageId, cursorState, pairedOnLine };
     this.closersView = { linePrefix: ctx.linePrefix, lineSuffix: ctx.lineSuffix, lineState, syntax };
   }
 
