@@ -79,7 +79,7 @@ export function replaceLength(text: string, view: ClosersView): number {
 function stillOpen(line: string, view: ClosersView): { stack: string[]; state: LexState; quoteOpen: string } {
   const stack: string[] = [];
   // Quotes the lexer does not take for strings (HTML's, YAML's, a Rust character literal being typed).
-  const untracked = (ch: string) => (ch === '"' || ch === "'") && !view.syntax.quotes.includes(ch);
+  const untracked = (ch: string) => (ch === '"' || ch === "'") && !view.syntax.quotes.includes(ch) && !view.syntax.longStrings.includes(ch);
   let quoteOpen = '';
   let state = view.lineState;
   const lines = line.split('\n');

@@ -37,7 +37,7 @@ const CLOSE_TAGS = [CLOSE, '</completion>', '</COMPLETION>'];
  * hole marker is removed. After a prefill, the answer continues the prefill (unless the model opened
  * the tag again and started over).
  */
-export function stripTags(raw: string, prefill?: Prefill): { text: string; closed: boolean } {
+export function stripTags(raw: string, prefill?: Prefill): { text: string; closed: boolean; opened: boolean } {
   let text = raw;
   let opened = false;
   for (const tag of OPEN_TAGS) {
@@ -59,7 +59,7 @@ export function stripTags(raw: string, prefill?: Prefill): { text: string; close
   // The prompt's own structure echoed back: the hole marker, the file and snippet wrappers.
   text = text.split(HOLE).join('').replace(/<\/?(?:file|snippet|hole)(?: [^<>\n]*)?>/g, '');
   if (prefill && !opened) text = continuationAfterPrefill(prefill, text);
-  return { text, closed };
+  return { text, closed, opened };
 }
 
 /**
@@ -78,7 +78,8 @@ export function stripInvisible(text: string): string {
   return text.replace(/^[\u200b\u200c\u200d\u2060\ufeff]+/gm, '');
 }
 
-const FENCE = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[ \t]*$/;
+/** A fence line: its marks, and an info string (a language, maybe a title or a file name). */
+const FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([^`\n]*?)[ \t]*$/;
 
 /**
  * A markdown fence: the inside of the first fenced block is the answer. A fence line is an opener
@@ -89,24 +90,54 @@ export function extractFenced(text: string, proseOf: (lines: string[]) => boolea
   const lines = text.split('\n');
   const first = lines.findIndex((l) => FENCE.test(l));
   if (first < 0) return { text, closed: false };
-  const [, marks, language] = FENCE.exec(lines[first])!;
+  const [, indent, marks, info] = FENCE.exec(lines[first])!;
   const before = lines.slice(0, first);
   const prose = proseOf(before);
-  const opener = language !== '' || before.every((l, i) => l.trim() === '' || prose[i]);
+  const opener = info !== '' || before.every((l, i) => l.trim() === '' || prose[i]);
   if (!opener) return { text: before.join('\n'), closed: true };
-  const rest = lines.slice(first + 1);
+  // A fence indented (inside a list item) indents its code as much: that is not the code's own.
+  const outdent = (l: string) => (l.startsWith(indent) ? l.slice(indent.length) : l.trimStart());
+  const rest = lines.slice(first + 1).map(outdent);
   const end = rest.findIndex((l) => {
     const m = FENCE.exec(l);
-    return m !== null && m[2] === '' && m[1][0] === marks[0] && m[1].length >= marks.length;
+    return m !== null && m[3] === '' && m[2][0] === marks[0] && m[2].length >= marks.length;
   });
   return end < 0 ? { text: rest.join('\n'), closed: false } : { text: rest.slice(0, end).join('\n'), closed: true };
+}
+
+/** A label before the answer (`Completion:`, `**Answer:**`), on its own line or before the code. */
+const LABEL = /^[ \t]*(?:\*\*)?(?:Completion|Answer|Solution|Suggestion|Suggested completion|Completed code)(?:\*\*)?:(?:\*\*)?(?:[ \t]*\n|[ \t]+|$)/;
+
+export function stripLabel(text: string): string {
+  return text.replace(LABEL, '');
+}
+
+/**
+ * Code the model escaped as if for a web page (`a &lt; b`, `&amp;self`), in a language that is no
+ * markup and with no bracket of its own: unescaped.
+ */
+export function unescapeEntities(text: string, markup: boolean): string {
+  if (markup || !/&(?:lt|gt|amp|quot|#39);/.test(text) || /[<>]/.test(text)) return text;
+  return text.replace(/&(lt|gt|amp|quot|#39);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'" })[e] ?? _);
+}
+
+/** Line numbers the model copied from the prompt's view of the file (`12: return x;`), on every line. */
+export function stripLineNumbers(text: string): string {
+  // One line: only a number set apart by the file's indentation (`3:     return x`), not `3: 'three'`.
+  if (!text.trim().includes('\n')) return text.replace(/^(\s*)\d{1,6}:[ \t]{2,}(?=\S)/, '$1');
+  const lines = text.split('\n');
+  const numbered = lines.filter((l) => l.trim() !== '').map((l) => /^\s*(\d{1,6})(?::|\s*\|)\s?/.exec(l));
+  if (numbered.length < 2 || numbered.some((m) => m === null)) return text;
+  const numbers = numbered.map((m) => Number(m![1]));
+  if (numbers.some((n, i) => i > 0 && n <= numbers[i - 1])) return text;
+  return lines.map((l) => l.replace(/^\s*\d{1,6}(?::|\s*\|)\s?/, '')).join('\n');
 }
 
 /** The model talking about its answer rather than giving it: never code, never content. */
 const META = /^(?:here(?:'s| is| are)\b|sure[,!.]|certainly[,!.]|of course[,!.]|(?:the|this) (?:completion|completed code|code above|missing code|fill)\b|this (?:completes|fills|finishes)\b|i(?:'ll| will|'ve| have|'d| would| cannot| can't| don't| do not|'m| am)\b|to complete (?:the|this)\b|let me (?:know|explain|show|add|fix|complete|update|write|help)\b|hope this\b)/i;
 
 /** How a remark introduces or closes the answer itself: it names it, and points at it. */
-const NAMES_THE_ANSWER = /\b(?:completion|completed|code|snippet|fill|hole|answer|implementation)\b/i;
+const NAMES_THE_ANSWER = /\b(?:the|this|that|following|my) (?:completion|completed code|code|snippet|fill|hole|answer|implementation)\b/i;
 const POINTS_AT_IT = /(?::$|\b(?:above|below|you asked|requested|fills? (?:in )?the|completes? the)\b)/i;
 
 /**
@@ -127,12 +158,15 @@ export function isSentence(line: string): boolean {
   // and code followed by a comment (`Suspended, // Sign-in is blocked.`) is code.
   if (/\s(?:\/\/|#|--)\s/.test(t)) return false;
   if (/^[A-Z][a-z]+(?: [a-z]+){1,2}:$/.test(t)) return true; // `Key points:`
-  return /^[A-Z][^\s{}=<>[\]]*(?: [^\s{}=<>[\]]+){2,}$/.test(t) && /[a-z]{2}/.test(t) && /[.:!?]$/.test(t) && !/;$/.test(t);
+  // Inline code in a sentence may hold anything (`(item) => item.id`).
+  const words = t.replace(/`[^`]*`/g, 'code');
+  return /^[A-Z][^\s{}=<>[\]]*(?: [^\s{}=<>[\]]+){2,}$/.test(words) && /[a-z]{2}/.test(t) && /[.:!?]$/.test(t) && !/;$/.test(t);
 }
 
 /** A bullet of an explanation (`- \`app.listen\` starts the server`): no statement starts like that. */
 export function isBulletProse(line: string): boolean {
-  return /^\s*(?:[-•]|\d{1,2}\.)\s+\S+(?: \S+){2,}$/.test(line) && /[a-z]{2}/.test(line) && !/[{};=]\s*$/.test(line);
+  if (/^\s*(?:\*\*[^*]+\*\*|#{1,6} \S)/.test(line)) return true; // `**Note:** …`, `### Explanation`
+  return /^\s*(?:[-•]|\d{1,2}\.)\s+[A-Za-z`*]\S*(?: \S+){2,}$/.test(line) && /[a-z]{2}/.test(line) && !/[{};=]\s*$/.test(line);
 }
 
 /**
@@ -150,7 +184,9 @@ export function proseLines(lines: string[], hole: HoleView): boolean[] {
     const continues = i === 0 && continuesCursorLine;
     const startsIn = continues ? state : lineStart(state);
     const content = hole.textual || startsIn.kind !== 'code' || markup;
-    out.push(isMetaProse(lines[i], content) || (!content && (isSentence(lines[i]) || (!hole.syntax.textual && isBulletProse(lines[i])))));
+    // A line of the language's own comments is never prose (`### Section` in Python).
+    const comment = hole.syntax.lineComments.some((c) => lines[i].trimStart().startsWith(c));
+    out.push(isMetaProse(lines[i], content) || (!content && !comment && (isSentence(lines[i]) || (!hole.syntax.textual && isBulletProse(lines[i])))));
     state = scanLine(lines[i], startsIn, hole.syntax, undefined, continues);
   }
   return out;
@@ -241,10 +277,17 @@ export function stripProse(text: string, hole: HoleView, final: boolean): string
   }
   let end = lines.length;
   if (final) {
+    // The run of prose at the end (with the blank lines in it, and a one-word heading such as
+    // `Usage:` above it); only a run that holds prose is cut: trailing blank lines are the join's.
     let i = lines.length;
-    while (i > 0 && (lines[i - 1].trim() === '' || prose[i - 1])) i--;
-    // Only a run that holds prose is cut (trailing blank lines are the join's business).
-    if (prose.slice(i).some(Boolean)) end = i;
+    let sawProse = false;
+    for (; i > 0; i--) {
+      const line = lines[i - 1].trim();
+      if (line === '') continue;
+      if (prose[i - 1]) sawProse = true;
+      else if (!(sawProse && /^(?:\*\*)?[A-Z][a-z]+:(?:\*\*)?$/.test(line))) break;
+    }
+    if (sawProse) end = i;
   }
   return lines.slice(0, end).join('\n');
 }

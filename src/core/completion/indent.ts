@@ -8,14 +8,16 @@
  * are (its lines start at the cursor's level or one deeper). An empty unit (the file shows none)
  * leaves the answer as it is.
  */
-export function reindent(text: string, unit: string, fromLine = 1, cursorTabs = 0): string {
+export function reindent(text: string, unit: string, fromLine = 1, cursorTabs = 0, inText: boolean[] = []): string {
   if (unit === '' || (fromLine > 0 && !text.includes('\n'))) return text;
   const lines = text.split('\n');
+  // Lines inside a string that spans lines keep their whitespace: it is the string's.
+  const code = (i: number) => i >= fromLine && !inText[i];
   if (unit === '\t') {
-    const spaces = spaceLevel(lines.slice(fromLine), cursorTabs);
-    return lines.map((l, i) => (i < fromLine ? l : l.replace(/^( +)/, (m) => '\t'.repeat(Math.floor(m.length / spaces)) + ' '.repeat(m.length % spaces)))).join('\n');
+    const spaces = spaceLevel(lines.filter((_, i) => code(i)), cursorTabs);
+    return lines.map((l, i) => (code(i) ? l.replace(/^( +)/, (m) => '\t'.repeat(Math.floor(m.length / spaces)) + ' '.repeat(m.length % spaces)) : l)).join('\n');
   }
-  return lines.map((l, i) => (i < fromLine ? l : l.replace(/^\t+/, (m) => unit.repeat(m.length)))).join('\n');
+  return lines.map((l, i) => (code(i) ? l.replace(/^\t+/, (m) => unit.repeat(m.length)) : l)).join('\n');
 }
 
 /**
@@ -66,12 +68,12 @@ export function detectIndentUnit(lines: string[]): string {
  * level is the file's. `unit` is the file's (spaces only). An answer that fits, or whose frame
  * cannot be told, is left alone: then its columns are taken as written.
  */
-export function rebase(text: string, linePrefix: string, unit: string): string {
+export function rebase(text: string, linePrefix: string, unit: string, inText: boolean[] = []): string {
   if (!/^ +$/.test(unit) || !text.includes('\n') || /\t/.test(text)) return text;
   const lines = text.split('\n');
   const cursor = linePrefix.length;
   const width = (l: string) => /^ */.exec(l)![0].length;
-  const later = lines.slice(1).filter((l) => l.trim() !== '');
+  const later = lines.slice(1).filter((l, i) => l.trim() !== '' && !inText[i + 1]);
   if (later.length === 0) return text;
   const frame = firstLineColumn(lines[0], lines[1], later, cursor, width);
   if (frame === undefined) return text;
@@ -86,7 +88,7 @@ export function rebase(text: string, linePrefix: string, unit: string): string {
   return lines
     .map((l, i) => {
       if (i === 0) return l.trimStart();
-      if (l.trim() === '') return l;
+      if (l.trim() === '' || inText[i]) return l;
       const column = cursor + (width(l) - origin) * scale;
       return column < 0 ? l : ' '.repeat(column) + l.trimStart();
     })
@@ -102,7 +104,7 @@ function firstLineColumn(first: string, next: string, later: string[], cursor: n
   if (width(first) > 0) return { column: width(first), guessed: false };
   if (cursor === 0) return undefined;
   const opens = /(?:[{([:]|=>)\s*$/.test(first);
-  if (opens && width(later[0]) > 0 && width(later[0]) < cursor) return { column: 0, guessed: false };
+  if (opens && width(later[0]) > 0 && width(later[0]) <= cursor) return { column: 0, guessed: false };
   // The next line, right below and not closing anything, is a statement beside the first.
   if (!opens && later[0] === next && width(next) > 0 && width(next) < cursor && !/^\s*[)\]}]/.test(next) && !isClauseLine(next)) return { column: width(next), guessed: false };
   const least = Math.min(...later.map(width));

@@ -38,7 +38,8 @@ const BY_LANGUAGE: Record<string, Partial<Syntax>> = {
   php: { lineComments: ['//', '#'] },
   cpp: { verbatimStrings: [['R"(', ')"']] },
   // A quote in Rust is also a lifetime (`&'a str`): only double quotes are strings.
-  rust: { quotes: ['"'], charLiterals: true },
+  // Rust's strings may span lines; a quote is also a lifetime (`&'a str`), so only `'x'` is a literal.
+  rust: { quotes: [], longStrings: ['"'], verbatimStrings: [['r#"', '"#'], ['r"', '"']], charLiterals: true },
   python: { lineComments: ['#'], blockComments: [], longStrings: ['"""', "'''"], indentSignificant: true },
   shellscript: { lineComments: ['#'], blockComments: [], commentAfterSpace: true },
   ruby: { lineComments: ['#'], blockComments: [] },
@@ -148,6 +149,19 @@ function opening(line: string, i: number, syntax: Syntax, afterSpace: boolean): 
   for (const q of syntax.longStrings) if (line.startsWith(q, i)) return { state: { kind: 'string', close: q, long: true }, length: q.length };
   for (const q of syntax.quotes) if (line[i] === q) return { state: { kind: 'string', close: q, long: false }, length: 1 };
   return undefined;
+}
+
+/**
+ * For each line, whether it starts inside a string or comment that spans lines (its text is not
+ * code), read from `state`; `continues`: the first line goes on from the middle of a line.
+ */
+export function linesInText(lines: string[], state: LexState, syntax: Syntax, continues: boolean): boolean[] {
+  let s = state;
+  return lines.map((line, i) => {
+    const startsIn = i === 0 && continues ? s : lineStart(s);
+    s = scanLine(line, startsIn, syntax, undefined, i === 0 && continues);
+    return i > 0 && startsIn.kind !== 'code';
+  });
 }
 
 /** The state at the end of `text` (several lines), read from `state`. */

@@ -12,9 +12,9 @@
 // The streaming early stop asks stages 1 to 4 whether the end has been read (`AnswerReader.end`),
 // and the final pass runs all of them on what was read (`AnswerReader.finish`): one copy of each rule.
 import { CLOSERS_ONLY, replaceLength, type ClosersView } from './closers';
-import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, mayBeEchoing, proseLines, stripInlineCode, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
+import { dropEchoedPrefix, dropLeadingBlankLines, extractFenced, mayBeEchoing, proseLines, stripInlineCode, stripLabel, stripLineNumbers, unescapeEntities, stripDiffMarkers, stripInvisible, stripProse, stripTags, textIsContent, type HoleView, type Prefill } from './extract';
 import { rebase, reindent } from './indent';
-import { autoClosed, CODE, hasMarkup, openBrackets, syntaxOf } from './lexical';
+import { autoClosed, CODE, hasMarkup, linesInText, openBrackets, syntaxOf } from './lexical';
 import { isDegenerate, joinStart, scope, type ScopeView } from './scope';
 
 export { detectIndentUnit, reindent } from './indent';
@@ -129,16 +129,29 @@ export class AnswerReader {
   private shape(raw: string, final: boolean, truncated = false): { text: string; complete: boolean } {
     const { linePrefix } = this.ctx;
     const tagged = stripTags(raw.replace(/\r\n?/g, '\n'), this.ctx.prefill);
-    const fenced = extractFenced(stripInvisible(tagged.text), (lines) => proseLines(lines, this.hole));
+    // A tag on a line of its own (`<fill>\nName`) in the middle of a word, text after the cursor: its
+    // newline is layout, not a next line.
+    const midWord = /[\p{L}\p{N}_$]$/u.test(linePrefix) && this.ctx.lineSuffix.trim() !== '';
+    const untagged = tagged.opened && midWord ? tagged.text.replace(/^[ \t]*\n/, '') : tagged.text;
+    // In a line comment, a fence closed by a comment line's fence (`/// \`\`\``) is the comment's own
+    // (a doc comment's example): content, not a wrapper.
+    const commentFence =
+      this.hole.cursorState.kind === 'line-comment' &&
+      /^[ \t]*(?:```|~~~)/.test(untagged) &&
+      untagged.split('\n').slice(1).some((l) => this.hole.syntax.lineComments.some((c) => l.trimStart().startsWith(c) && /^(?:```|~~~)/.test(l.trimStart().slice(c.length).trimStart())));
+    const labelled = stripLabel(stripInvisible(untagged));
+    const fenced = commentFence ? { text: labelled, closed: false } : extractFenced(labelled, (lines) => proseLines(lines, this.hole));
     const closed = tagged.closed || fenced.closed;
     // A closing tag or fence ends the answer: what stands before it is all there is.
     const whole = final || closed;
-    let text = stripInlineCode(stripProse(fenced.text, this.hole, whole), this.hole.syntax);
+    let text = stripLineNumbers(unescapeEntities(fenced.text, this.hole.markup || this.hole.syntax.textual));
+    text = stripInlineCode(stripProse(text, this.hole, whole), this.hole.syntax);
     text = stripDiffMarkers(text, linePrefix, this.hole.inExpression);
     text = dropEchoedPrefix(text, this.hole);
     text = dropLeadingBlankLines(text, linePrefix);
-    text = reindent(text, this.ctx.indentUnit, linePrefix.trim() === '' ? 0 : 1, /^\t*/.exec(linePrefix)![0].length);
-    if (linePrefix.trim() === '') text = rebase(text, linePrefix, this.ctx.indentUnit);
+    const inText = linesInText(text.split('\n'), this.hole.cursorState, this.hole.syntax, linePrefix.trim() !== '');
+    text = reindent(text, this.ctx.indentUnit, linePrefix.trim() === '' ? 0 : 1, /^\t*/.exec(linePrefix)![0].length, inText);
+    if (linePrefix.trim() === '') text = rebase(text, linePrefix, this.ctx.indentUnit, inText);
     text = joinStart(text, linePrefix);
     if (final && truncated && !closed) text = text.includes('\n') ? text.slice(0, text.lastIndexOf('\n')) : '';
     const scoped = scope(text, this.scopeView, whole);

@@ -2,7 +2,7 @@
 // block), what already follows the cursor, and degenerate repetition. Each rule says where the
 // suggestion ends; the streaming early stop asks the same rules whether that end has been read yet
 // (docs/ghost-text-rules.md).
-import { bracketBalance, columns, hasMarkup, isCloserLine, reopens, scanLine, tagBalance, type LexState, type Syntax } from './lexical';
+import { bracketBalance, columns, hasMarkup, isCloserLine, lineStart, reopens, scanLine, tagBalance, type LexState, type Syntax } from './lexical';
 
 /** At most this many lines in a multi-line suggestion. */
 export const MAX_LINES = 16;
@@ -122,10 +122,15 @@ export function block(text: string, view: ScopeView, final: boolean): Scoped {
     minCol = opens ? indent + 1 : indent;
     first = 1;
   }
+  // Lines inside a string or comment that spans lines (a template literal's text) are not code: their
+  // indentation says nothing about the block.
+  let state = scanLine(lines[0], view.cursorState, view.syntax, undefined, !blankCursor);
   for (let i = first; i < usable; i++) {
     if (i >= MAX_LINES) return { text: lines.slice(0, MAX_LINES).join('\n'), complete: true };
     const line = lines[i];
-    if (line.trim() === '' || columns(line) >= minCol) continue;
+    const startsIn = lineStart(state);
+    state = scanLine(line, startsIn, view.syntax);
+    if (startsIn.kind !== 'code' || line.trim() === '' || columns(line) >= minCol) continue;
     if (reopens(line)) continue;
     // A closer ends the block, unless the file's own block goes on after the cursor (its next line
     // is still inside): the file closes it later, so the suggestion must not.
