@@ -165,20 +165,25 @@ async function acceptAndCompare(ctx: CheckContext, c: Case, expected: string, sh
   return answered;
 }
 
+/** Writes and opens `text`, puts the cursor at the end of line `line` (1-based), and asks for a suggestion. */
+async function askAtEndOfLine(ctx: CheckContext, path: string, text: string, language: string, line: number, column: number): Promise<void> {
+  ctx.writeWorkspaceFile(path, text);
+  await ctx.openFile(path);
+  await expectLanguage(ctx, language);
+  await ctx.press('Control+Home');
+  for (let i = 1; i < line; i++) await ctx.press('ArrowDown');
+  await ctx.press('End');
+  await expectCursor(ctx, line, column);
+  // Nothing was typed, so ask explicitly, as a person would from the palette.
+  await ctx.runCommand('Kestrel: Trigger Suggestion');
+}
+
 export const checks: Check[] = [
   {
     name: 'prose and a fence around the answer: only the code lands, on the blank line in the body',
     async run(ctx) {
       const c = CASES.prose;
-      ctx.writeWorkspaceFile(c.path, 'export function add(a: number, b: number): number {\n  \n}\n');
-      await ctx.openFile(c.path);
-      await expectLanguage(ctx, 'TypeScript');
-      await ctx.press('Control+Home');
-      await ctx.press('ArrowDown');
-      await ctx.press('End');
-      await expectCursor(ctx, 2, 3);
-      // Nothing was typed, so ask explicitly, as a person would from the palette.
-      await ctx.runCommand('Kestrel: Trigger Suggestion');
+      await askAtEndOfLine(ctx, c.path, 'export function add(a: number, b: number): number {\n  \n}\n', 'TypeScript', 2, 3);
       await acceptAndCompare(ctx, c, 'export function add(a: number, b: number): number {\n  return a + b;\n}\n', 'prose-fenced');
     },
   },
@@ -200,15 +205,7 @@ export const checks: Check[] = [
     async run(ctx) {
       const c = CASES.block;
       const after = '\n\nprint(total([1, 2]))\n';
-      ctx.writeWorkspaceFile(c.path, `def total(items):\n    result = 0\n    ${after}`);
-      await ctx.openFile(c.path);
-      await expectLanguage(ctx, 'Python');
-      await ctx.press('Control+Home');
-      await ctx.press('ArrowDown');
-      await ctx.press('ArrowDown');
-      await ctx.press('End');
-      await expectCursor(ctx, 3, 5);
-      await ctx.runCommand('Kestrel: Trigger Suggestion');
+      await askAtEndOfLine(ctx, c.path, `def total(items):\n    result = 0\n    ${after}`, 'Python', 3, 5);
       await acceptAndCompare(ctx, c, `def total(items):\n    result = 0\n    for item in items:\n        result += item\n    return result${after}`, 'block-end');
     },
   },
