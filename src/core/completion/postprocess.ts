@@ -120,6 +120,9 @@ export class AnswerReader {
       // On the next line: whitespace after the cursor goes; other text would be carried to its end.
       if (lineSuffix.trim() === '') replaced = lineSuffix.length;
       else if (!CLOSERS_ONLY.test(lineSuffix)) return undefined;
+      // A body written on lines of its own between `{` and the `}` already there: the `}` goes on a
+      // line of its own too, at the cursor line's indentation (`{\n  return 1;\n}`, not `return 1;}`).
+      else if (/^\s*[)\]}]/.test(lineSuffix.slice(replaced)) && !text.endsWith('\n')) text += `\n${/^[ \t]*/.exec(this.ctx.linePrefix)![0]}`;
     }
     if (this.ctx.eol === '\r\n') text = text.replace(/\n/g, '\r\n');
     return { text, replaceLength: replaced };
@@ -163,14 +166,17 @@ export class AnswerReader {
 
 /**
  * The join at the end: the answer's trailing spaces stay when the text after the cursor needs them
- * (`await ` before `fetch(url)`), and go before a closer or punctuation and at the end of a line.
+ * (`await ` before `fetch(url)`, or a `}` after a padded `{ `), and go before a closer or
+ * punctuation and at the end of a line.
  */
 export function joinEnd(text: string, lineSuffix: string): string {
   const trimmed = text.replace(/\s+$/, '');
   const trailing = text.slice(trimmed.length);
   const next = lineSuffix[0];
-  const keep = trailing !== '' && !trailing.includes('\n') && next !== undefined && /\S/.test(next) && !/[)\]}>,;:.]/.test(next);
-  return keep ? text : trimmed;
+  if (trailing === '' || trailing.includes('\n') || next === undefined || /\s/.test(next)) return trimmed;
+  // Braces padded on both sides (`{ return n * 2; }`): the space before `}` matches the one after `{`.
+  if (next === '}' && /^[ \t]/.test(text)) return text;
+  return /[)\]}>,;:.]/.test(next) ? trimmed : text;
 }
 
 /**
