@@ -79,7 +79,7 @@ export function stripInvisible(text: string): string {
 }
 
 /** A fence line: its marks, and an info string (a language, maybe a title or a file name). */
-const FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([^`\n]*?)[ \t]*$/;
+const FENCE = /^([ \t]*)(`{3,}|~{3,})([^`\n]*)$/;
 
 /**
  * A markdown fence: the inside of the first fenced block is the answer. A fence line is an opener
@@ -90,7 +90,8 @@ export function extractFenced(text: string, proseOf: (lines: string[]) => boolea
   const lines = text.split('\n');
   const first = lines.findIndex((l) => FENCE.test(l));
   if (first < 0) return { text, closed: false };
-  const [, indent, marks, info] = FENCE.exec(lines[first])!;
+  const [, indent, marks, rawInfo] = FENCE.exec(lines[first])!;
+  const info = rawInfo.trim();
   const before = lines.slice(0, first);
   const prose = proseOf(before);
   const opener = info !== '' || before.every((l, i) => l.trim() === '' || prose[i]);
@@ -100,7 +101,7 @@ export function extractFenced(text: string, proseOf: (lines: string[]) => boolea
   const rest = lines.slice(first + 1).map(outdent);
   const end = rest.findIndex((l) => {
     const m = FENCE.exec(l);
-    return m !== null && m[3] === '' && m[2][0] === marks[0] && m[2].length >= marks.length;
+    return m !== null && m[3].trim() === '' && m[2][0] === marks[0] && m[2].length >= marks.length;
   });
   return end < 0 ? { text: rest.join('\n'), closed: false } : { text: rest.slice(0, end).join('\n'), closed: true };
 }
