@@ -72,6 +72,11 @@ describe('answer extraction', () => {
       assert.deepEqual(extractFenced(listed, () => [true]), { text: 'const a = 1;\n  b();', closed: true });
     });
 
+    it('reads a fence line with trailing spaces as a bare fence', () => {
+      assert.deepEqual(extractFenced(`return a + b;\n${fence}  \nmore`, hereIsProse), { text: 'return a + b;', closed: true });
+      assert.deepEqual(extractFenced(`${fence}ts\nx\n${fence}  \nafter`, hereIsProse), { text: 'x', closed: true });
+    });
+
     it('opens on a fence with a title after the language', () => {
       assert.deepEqual(extractFenced(`return x;\n${fence}ts title="a.ts"\nconst a = 1;\n${fence}`, hereIsProse), { text: 'const a = 1;', closed: true });
     });
@@ -139,6 +144,12 @@ describe('answer extraction', () => {
       assert.deepEqual(proseLines(['x();', 'This returns the total.'], hole({ linePrefix: '// ', cursorState: { kind: 'line-comment' } })), [false, true]);
       // A blank cursor line after `// note`: the comment ended with its line.
       assert.deepEqual(proseLines(['This returns the total.'], hole({ cursorState: { kind: 'line-comment' } })), [true]);
+    });
+
+    it('never takes a line of the language’s own comments for prose', () => {
+      // `### Explanation` is a heading of explanation in TypeScript, a comment in Python.
+      assert.deepEqual(proseLines(['### Explanation'], hole({ syntax: syntaxOf('python') })), [false]);
+      assert.deepEqual(proseLines(['### Explanation'], hole()), [true]);
     });
 
     it('keeps sentences where text is content, but not remarks about the answer', () => {

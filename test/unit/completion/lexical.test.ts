@@ -80,6 +80,8 @@ describe('lexical', () => {
       assert.deepEqual(linesInText(['x', '/* a', ' b */', 'c'], CODE, ts, false), [false, false, true, false]);
       // The first line goes on from the cursor inside a template literal.
       assert.deepEqual(linesInText(['a`;', 'b'], { kind: 'string', close: '`', long: true }, ts, true), [false, false]);
+      // A backtick inside the string the cursor is in opens no template literal.
+      assert.deepEqual(linesInText(['a `b', 'c'], shortString, ts, true), [false, false]);
     });
 
     it('continues the state in the middle of a line only when told', () => {

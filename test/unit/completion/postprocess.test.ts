@@ -191,6 +191,12 @@ describe('post-processing', () => {
       assert.equal(postprocess('a();\nfoo = foo = foo = foo = foo = foo = fo', ctx('  ', '', '\n}\n', { multiline: true }))?.text, 'a();');
     });
 
+    it('leaves the whitespace of a template literal’s lines alone', () => {
+      const body = ctx('  ', '', '\n}\n', { multiline: true, prefix: 'function f() {\n  ', languageId: 'typescript' });
+      assert.equal(postprocess('const s = `\n\tindented\n`;', body)?.text, 'const s = `\n\tindented\n`;');
+      assert.equal(postprocess('if (a) {\n\tx();\n}', body)?.text, 'if (a) {\n    x();\n  }', 'code lines get the file’s unit');
+    });
+
     it('keeps `+ tax` in brackets going on over lines, drops a diff marker elsewhere', () => {
       assert.equal(postprocess('+ tax', ctx('  ', '', '\n);\n', { prefix: 'const total = (\n  price\n  ', multiline: true }))?.text, '+ tax');
       assert.equal(postprocess('+ tax', ctx('  ', '', '\n}\n', { prefix: 'function f() {\n  price;\n  ', multiline: true }))?.text, 'tax');
