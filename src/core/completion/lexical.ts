@@ -164,23 +164,6 @@ export function linesInText(lines: string[], state: LexState, syntax: Syntax, co
   });
 }
 
-/** The state at the end of `text` (several lines), read from `state`. */
-export function scanText(text: string, state: LexState, syntax: Syntax): LexState {
-  let s = state;
-  let start = 0;
-  for (;;) {
-    const nl = text.indexOf('\n', start);
-    s = scanLine(nl < 0 ? text.slice(start) : text.slice(start, nl), s, syntax);
-    if (nl < 0) return s;
-    start = nl + 1;
-  }
-}
-
-/** Where the cursor stands, read from the start of the (windowed) prefix. */
-export function stateAtCursor(prefix: string, syntax: Syntax): LexState {
-  return scanText(prefix, CODE, syntax);
-}
-
 export const OPENERS = '([{';
 export const CLOSERS = ')]}';
 const MATCH: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
@@ -223,10 +206,6 @@ export function openBrackets(lines: string[], state: LexState, syntax: Syntax, s
   return { stack, unmatched, state: s };
 }
 
-export function closerOf(open: string): string {
-  return CLOSERS[OPENERS.indexOf(open)];
-}
-
 /** Indentation width in columns (a tab to the next multiple of `tabSize`). */
 export function columns(line: string, tabSize = 4): number {
   let n = 0;
@@ -236,10 +215,6 @@ export function columns(line: string, tabSize = 4): number {
     else break;
   }
   return n;
-}
-
-export function leadingWhitespace(line: string): string {
-  return /^[ \t]*/.exec(line)![0];
 }
 
 /** A line that closes a block: `}`, `)`, `]`, `});`, a closing tag, `end`. */

@@ -2,7 +2,10 @@
 // and strings are, how brackets balance, how deep a line is indented. A wrong answer here moves every
 // rule built on it, so each boundary is pinned from both sides.
 import * as assert from 'node:assert/strict';
-import { autoClosed, bracketBalance, CODE, columns, hasMarkup, isClause, isCloserLine, lineStart, linesInText, openBrackets, reopens, scanLine, stateAtCursor, syntaxOf, tagBalance, type LexState } from '../../../src/core/completion/lexical';
+import { autoClosed, bracketBalance, CODE, columns, hasMarkup, isClause, isCloserLine, lineStart, linesInText, openBrackets, reopens, scanLine, syntaxOf, tagBalance, type LexState } from '../../../src/core/completion/lexical';
+
+/** The lexical state at the end of `text`, as the answer reader finds it at the cursor. */
+const stateAt = (text: string, syntax: ReturnType<typeof syntaxOf>) => openBrackets(text.split('\n'), CODE, syntax).state;
 
 const ts = syntaxOf('typescript');
 const python = syntaxOf('python');
@@ -48,15 +51,15 @@ describe('lexical', () => {
     });
 
     it('tells where the cursor stands from the lines before it', () => {
-      assert.deepEqual(stateAtCursor('// note\nx = ', ts), CODE);
-      assert.deepEqual(stateAtCursor('x = "abc\ny = ', ts), CODE);
-      assert.deepEqual(stateAtCursor('x = `a\nb', ts), { kind: 'string', close: '`', long: true });
-      assert.deepEqual(stateAtCursor('/* a\n b', ts), { kind: 'comment', close: '*/' });
-      assert.deepEqual(stateAtCursor('"""\ndoc', python), { kind: 'string', close: '"""', long: true });
-      assert.deepEqual(stateAtCursor('<!-- a\nb', syntaxOf('html')), { kind: 'comment', close: '-->' });
+      assert.deepEqual(stateAt('// note\nx = ', ts), CODE);
+      assert.deepEqual(stateAt('x = "abc\ny = ', ts), CODE);
+      assert.deepEqual(stateAt('x = `a\nb', ts), { kind: 'string', close: '`', long: true });
+      assert.deepEqual(stateAt('/* a\n b', ts), { kind: 'comment', close: '*/' });
+      assert.deepEqual(stateAt('"""\ndoc', python), { kind: 'string', close: '"""', long: true });
+      assert.deepEqual(stateAt('<!-- a\nb', syntaxOf('html')), { kind: 'comment', close: '-->' });
       // A quote inside a comment opens nothing.
-      assert.deepEqual(stateAtCursor('# a "quote\nx', python), CODE);
-      assert.deepEqual(stateAtCursor('log("x', ts), shortString);
+      assert.deepEqual(stateAt('# a "quote\nx', python), CODE);
+      assert.deepEqual(stateAt('log("x', ts), shortString);
     });
 
     it('skips an escaped quote inside a string', () => {
