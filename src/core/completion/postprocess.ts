@@ -1,8 +1,9 @@
 // Post-processing: the model's answer made exactly what belongs at the cursor, as one sequence of
-// stages (docs/ghost-text-rules.md has the rules, test/fixtures/inline/ a case for each):
-//   1. extraction   tags and prefill, invisible characters, fences, prose, diff markers, the echoed
-//                   cursor line, leading blank lines (extract.ts)
-//   2. indentation  the file's unit (indent.ts)
+// stages (docs/ghost-text-rules.md has the rules, test/fixtures/inline/ cases for each):
+//   1. extraction   tags and the prefill continuation, invisible characters, a label, fences, line
+//                   numbers and HTML escapes, prose, inline-code backticks, diff markers, what the
+//                   answer echoes of the text before the cursor, leading blank lines (extract.ts)
+//   2. indentation  the file's unit, and an answer written in its own frame (indent.ts)
 //   3. join         whitespace where the answer meets the cursor line (scope.ts, and `joinEnd` here)
 //   4. scope        one line or the cursor's block, cut where the file already goes on, and where
 //                   the answer starts repeating itself (scope.ts)
