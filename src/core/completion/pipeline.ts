@@ -1,4 +1,4 @@
-// The inline pipeline, stage by stage (ARCHITECTURE.md): prefilter → typing-through → context →
+// The inline pipeline, stage by stage: prefilter → typing-through → context →
 // cache → debounce → prompt → stream with early stop → postprocess → cache. The newest call for a
 // document always wins and is always answered; the one before it is aborted (its connection closes).
 import { isPrefillRejection, KestrelError } from '../client/errors';

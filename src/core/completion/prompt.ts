@@ -1,6 +1,6 @@
 // Fill-in-the-middle for a chat model: the file with a marked hole, the path and language, related
 // snippets, and (where the provider allows it) an assistant prefill that starts the answer with the
-// opening tag and the cursor line, so the model continues mid-statement (API-WIRE.md).
+// opening tag and the cursor line, so the model continues mid-statement.
 import type { ChatMessage, ChatRequest } from '../client/types';
 import type { CursorContext } from './context';
 import type { Snippet } from './types';

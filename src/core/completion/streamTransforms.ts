@@ -1,5 +1,5 @@
 // Early stop: the stream of model text ends as soon as what will be shown is complete, so the rest
-// is never generated (closing the connection stops generation and billing, API-WIRE.md).
+// is never generated (closing the connection stops generation and billing at the provider).
 // Each rule looks at the text so far and says where it ends, or -1 to read on.
 
 export type StopRule = (text: string) => number;
