@@ -3,7 +3,7 @@
 // tags and strings the line opened before the cursor, followed through the suggestion, decide: a
 // closer after the cursor that still has something to close is needed and stays, the others are
 // the suggestion's own and are replaced (docs/ghost-text-rules.md).
-import { CODE, scanLine, type LexState, type Syntax } from './lexical';
+import { autoClosed, CODE, scanLine, type LexState, type Syntax } from './lexical';
 
 /** Rest of the line made only of closers, maybe ending in one of `;:,{` (the Copilot rule). */
 export const CLOSERS_ONLY = /^\s*[)>}\]"'`]*\s*[:{;,]?\s*$/;
@@ -25,6 +25,14 @@ export function replaceLength(text: string, view: ClosersView): number {
   const open = stillOpen(view.linePrefix + text, view);
   const { stack } = open;
   let { state, quoteOpen } = open;
+  // Closers after the cursor beyond the cursor line's own pairs close brackets of earlier lines
+  // (`expect(` above): they stay, unless the suggestion itself closed such a bracket.
+  const paired = autoClosed(view.linePrefix, rest.replace(/["'`]/g, ''), view.lineState, view.syntax);
+  const atCursor = stillOpen(view.linePrefix, view);
+  let outerClosedBySuggestion = open.unmatched - atCursor.unmatched;
+  // Inside a string at the cursor (an interpolation hole), the rest's closers are not counted so.
+  const countsOuter = atCursor.state.kind === 'code' && atCursor.quoteOpen === '';
+  let bracket = 0;
   let needed = '';
   let closers = '';
   let i = 0;
@@ -55,9 +63,14 @@ export function replaceLength(text: string, view: ClosersView): number {
       continue;
     }
     if (!')]}>'.includes(c)) break;
+    const outer = countsOuter && c !== '>' && bracket >= paired;
+    if (c !== '>') bracket++;
     if (stack.length && stack[stack.length - 1] === MATCH[c]) {
       stack.pop();
       needed += c;
+    } else if (outer && !(stack.length && c !== '>')) {
+      if (outerClosedBySuggestion > 0) outerClosedBySuggestion--;
+      else needed += c;
     }
     closers += c;
     i++;
@@ -76,8 +89,9 @@ export function replaceLength(text: string, view: ClosersView): number {
  * tags and type arguments (innermost last), the string the text ends in, and for languages whose
  * quotes the lexer does not follow (HTML, YAML) a double or single quote left open.
  */
-function stillOpen(line: string, view: ClosersView): { stack: string[]; state: LexState; quoteOpen: string } {
+function stillOpen(line: string, view: ClosersView): { stack: string[]; state: LexState; quoteOpen: string; unmatched: number } {
   const stack: string[] = [];
+  let unmatched = 0;
   // Quotes the lexer does not take for strings (HTML's, YAML's, a Rust character literal being typed).
   const untracked = (ch: string) => (ch === '"' || ch === "'") && !view.syntax.quotes.includes(ch) && !view.syntax.longStrings.includes(ch);
   let quoteOpen = '';
@@ -92,13 +106,14 @@ function stillOpen(line: string, view: ClosersView): { stack: string[]; state: L
       } else if ('([{'.includes(ch)) stack.push(ch);
       else if (')]}'.includes(ch)) {
         if (stack[stack.length - 1] === MATCH[ch]) stack.pop();
+        else if (stack.length === 0) unmatched++;
       } else if (ch === '<' && /[A-Za-z]/.test(text[at + 1] ?? '')) stack.push('<');
       else if (ch === '>' && stack[stack.length - 1] === '<' && !/[=-]/.test(previous)) stack.pop();
       previous = ch;
     });
     if (n < lines.length - 1) quoteOpen = '';
   });
-  return { stack, state, quoteOpen };
+  return { stack, state, quoteOpen, unmatched };
 }
 
 /** The index in `text` just after its `n`-th non-blank character (0 for none). */
