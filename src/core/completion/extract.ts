@@ -303,8 +303,8 @@ export function mayBeEchoing(text: string, hole: HoleView): boolean {
     .map((l) => l.trim())
     .filter((l) => l !== '');
   const before = hole.linesBefore.map((l) => l.trim());
-  if (lines.length === 0 || lines.length >= before.length) return false;
-  for (let j = 0; j + lines.length < before.length; j++) {
+  if (lines.length === 0 || lines.length > before.length) return false;
+  for (let j = 0; j + lines.length <= before.length; j++) {
     if (lines.every((l, i) => l === before[j + i])) return true;
   }
   return false;
