@@ -1,4 +1,4 @@
-// Stage 5 of post-processing, the replace range: when the rest of the cursor line is only closers
+// Stage 6 of post-processing, the replace range: when the rest of the cursor line is only closers
 // (auto-closed brackets and quotes), which of them does the suggestion write itself? The brackets,
 // tags and strings the line opened before the cursor, followed through the suggestion, decide: a
 // closer after the cursor that still has something to close is needed and stays, the others are

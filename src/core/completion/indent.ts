@@ -1,5 +1,7 @@
-// Stage 6 of post-processing, indentation: the suggestion written in the file's own unit (tabs, or
+// Stage 2 of post-processing, indentation: the suggestion written in the file's own unit (tabs, or
 // N spaces), and the detection of that unit from the lines around the cursor.
+
+import { isClause } from './lexical';
 
 /**
  * Converts the answer's leading indentation to the file's unit: tabs to the unit, and groups of spaces
@@ -113,7 +115,8 @@ function firstLineColumn(first: string, next: string, later: string[], cursor: n
   return undefined;
 }
 
-const isClauseLine = (l: string) => /^\s*(?:else|elif\b.*|except\b.*|finally|case\b.*|default)\s*:\s*$|^\s*\}?\s*else\b/.test(l);
+/** A clause that continues the statement at its own level: Python's and a switch's, or an `else`. */
+const isClauseLine = (l: string) => isClause(l) || /^\s*\}?\s*else\b/.test(l);
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
