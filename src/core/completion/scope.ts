@@ -1,4 +1,4 @@
-// Stages 2 to 4 of post-processing: the join at the start, the scope (one line, or the cursor's
+// Stages 3 and 4 of post-processing: the join at the start, the scope (one line, or the cursor's
 // block), what already follows the cursor, and degenerate repetition. Each rule says where the
 // suggestion ends; the streaming early stop asks the same rules whether that end has been read yet
 // (docs/ghost-text-rules.md).
