@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { readSettings, type KestrelSettings } from './core/config';
 import { keyOrigin, PROVIDER_NAMES } from './core/client/presets';
 import { ClientProvider } from './vscode/clientProvider';
-import { ErrorReporter, registerNoticesHook } from './vscode/errorReporter';
+import { ErrorReporter, notices, registerNoticesHook } from './vscode/errorReporter';
 import { ExcludeRules } from './vscode/excludeRules';
 import { KeyStore } from './vscode/secrets';
 import { StatusBar, showStatusMenu } from './vscode/statusBar';
@@ -119,7 +119,7 @@ export function deactivate(): void {
 async function setApiKey(clients: ClientProvider, keys: KeyStore): Promise<void> {
   const provider = clients.provider();
   if (!provider.keyRequired && provider.id === 'ollama') {
-    void vscode.window.showInformationMessage('Ollama needs no API key.');
+    void notices.show('info', 'Ollama needs no API key.');
     return;
   }
   const key = await vscode.window.showInputBox({
@@ -132,14 +132,14 @@ async function setApiKey(clients: ClientProvider, keys: KeyStore): Promise<void>
   });
   if (key === undefined) return;
   await keys.store(provider.id, key.trim(), keyOrigin(provider.baseUrl));
-  void vscode.window.showInformationMessage(`Kestrel: API key for ${provider.id} saved.`);
+  void notices.show('info', `Kestrel: API key for ${provider.id} saved.`);
 }
 
 async function clearApiKey(clients: ClientProvider, keys: KeyStore): Promise<void> {
   const provider = clients.provider();
   await keys.delete(provider.id);
   const envNote = provider.envVar && process.env[provider.envVar] ? ` ${provider.envVar} is still set in the environment and will be used.` : '';
-  void vscode.window.showInformationMessage(`Kestrel: API key for ${provider.id} removed.${envNote}`);
+  void notices.show('info', `Kestrel: API key for ${provider.id} removed.${envNote}`);
 }
 
 /**
@@ -151,7 +151,8 @@ async function offerWalkthroughOnFirstRun(context: vscode.ExtensionContext, clie
   const provider = clients.provider();
   if (!provider.keyRequired || (await clients.keyFor(provider))) return;
   await context.globalState.update('kestrel.welcomed', true);
-  const picked = await vscode.window.showInformationMessage(
+  const picked = await notices.show(
+    'info',
     `Kestrel is installed. Set your ${PROVIDER_NAMES[provider.id]} API key to get suggestions and chat.`,
     'Get Started',
     'Set API Key',

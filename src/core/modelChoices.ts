@@ -1,6 +1,7 @@
 // How `Kestrel: Select Model` presents a provider's models: recents first, then by id; context
 // length and price per million tokens; retired or retiring models marked.
 import type { ModelInfo } from './client/types';
+import { inertText } from './inertText';
 
 export interface ModelChoice {
   id: string;
@@ -35,9 +36,10 @@ export function modelChoices(models: readonly ModelInfo[], options: { recents: r
     }
     choices.push({
       id: m.id,
-      label: `${retired ? '$(warning) ' : m.expirationDate ? '$(clock) ' : ''}${m.id}${m.id === options.current ? ' $(check)' : ''}`,
-      description: parts.join(' · '),
-      detail: m.name && m.name !== m.id ? m.name : undefined,
+      // The id and name come from the provider: shown inert, so they cannot draw icons or links.
+      label: `${retired ? '$(warning) ' : m.expirationDate ? '$(clock) ' : ''}${inertText(m.id)}${m.id === options.current ? ' $(check)' : ''}`,
+      description: inertText(parts.join(' · ')),
+      detail: m.name && m.name !== m.id ? inertText(m.name) : undefined,
       recent: options.recents.includes(m.id),
       retired,
     });

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { actionMessages, ACTION_TITLES, type ActionId, type ActionTarget, type DiagnosticInfo } from '../core/actions/recipes';
 import { enclosingBlock, extractCode, reindent, testFileName, TEST_FILE_GLOB } from '../core/actions/code';
 import type { Services } from './services';
+import { notices } from './errorReporter';
 
 export const PROPOSAL_SCHEME = 'kestrel-proposal';
 const RECENT_INSTRUCTIONS = 'kestrel.refactor.recent';
@@ -76,7 +77,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
   async function target(editor: vscode.TextEditor): Promise<{ range: vscode.Range; target: ActionTarget } | undefined> {
     const document = editor.document;
     if (services.isExcluded(document.uri)) {
-      void vscode.window.showWarningMessage(`Kestrel: ${vscode.workspace.asRelativePath(document.uri)} is excluded (kestrel.exclude or .kestrelignore), so nothing was sent.`);
+      void notices.show('warning', `Kestrel: ${vscode.workspace.asRelativePath(document.uri)} is excluded (kestrel.exclude or .kestrelignore), so nothing was sent.`);
       return undefined;
     }
     let range: vscode.Range | undefined;
@@ -94,14 +95,14 @@ export function registerActions(services: Services): vscode.Disposable[] {
       }
     }
     if (!range) {
-      void vscode.window.showInformationMessage('Kestrel: select the code to work on.');
+      void notices.show('info', 'Kestrel: select the code to work on.');
       return undefined;
     }
     // Whole lines: the replacement keeps the original indentation.
     const full = new vscode.Range(range.start.line, 0, range.end.line, document.lineAt(range.end.line).text.length);
     const code = document.getText(full);
     if (code.length > MAX_TARGET_CHARS) {
-      void vscode.window.showWarningMessage(`Kestrel: the selection is too large (${Math.round(code.length / 1000)} k characters); select less code.`);
+      void notices.show('warning', `Kestrel: the selection is too large (${Math.round(code.length / 1000)} k characters); select less code.`);
       return undefined;
     }
     return {
@@ -141,7 +142,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
 
   async function propose(action: 'refactor' | 'document' | 'fix', instruction?: string): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return void vscode.window.showInformationMessage('Kestrel: open a file first.');
+    if (!editor) return void notices.show('info', 'Kestrel: open a file first.');
     const found = await target(editor);
     if (!found) return;
     const diagnostics = action === 'fix' ? diagnosticsIn(editor.document, found.range) : undefined;
@@ -155,7 +156,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     proposal.done = true;
     proposal.incomplete = reply === undefined;
     if (reply === undefined || !proposal.proposedCode.trim()) {
-      if (reply !== undefined) void vscode.window.showWarningMessage('Kestrel: the model sent no code to apply.');
+      if (reply !== undefined) void notices.show('warning', 'Kestrel: the model sent no code to apply.');
       return;
     }
     offerDecision(proposal, name);
@@ -188,7 +189,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
 
   function offerDecision(proposal: Proposal, name: string): void {
     // Not awaited: the diff's own Accept and Discard buttons work as well as these.
-    void vscode.window.showInformationMessage(`Kestrel proposes a change to ${name}.`, 'Accept', 'Discard').then((picked) => {
+    void notices.show('info', `Kestrel proposes a change to ${name}.`, 'Accept', 'Discard').then((picked) => {
       if (picked === 'Accept') void accept(proposal);
       else if (picked === 'Discard') void discard(proposal);
     });
@@ -207,15 +208,15 @@ export function registerActions(services: Services): vscode.Disposable[] {
   async function accept(p: Proposal | undefined = current): Promise<boolean> {
     if (!p || !docs.proposals.has(p.id)) return false;
     if (!p.done) {
-      void vscode.window.showInformationMessage('Kestrel: the proposal is still arriving; accept it when it is complete.');
+      void notices.show('info', 'Kestrel: the proposal is still arriving; accept it when it is complete.');
       return false;
     }
     if (p.incomplete) {
-      void vscode.window.showWarningMessage('Kestrel: the answer stopped part-way, so this proposal was not applied. Run the action again.');
+      void notices.show('warning', 'Kestrel: the answer stopped part-way, so this proposal was not applied. Run the action again.');
       return false;
     }
     if (p.document.isClosed || p.document.version !== p.version) {
-      void vscode.window.showWarningMessage(`Kestrel: ${vscode.workspace.asRelativePath(p.document.uri)} changed since the proposal was made, so it was not applied. Run the action again.`);
+      void notices.show('warning', `Kestrel: ${vscode.workspace.asRelativePath(p.document.uri)} changed since the proposal was made, so it was not applied. Run the action again.`);
       return false;
     }
     const edit = new vscode.WorkspaceEdit();
@@ -258,7 +259,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
 
   async function explain(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return void vscode.window.showInformationMessage('Kestrel: open a file first.');
+    if (!editor) return void notices.show('info', 'Kestrel: open a file first.');
     const found = await target(editor);
     if (!found) return;
     await vscode.commands.executeCommand('kestrel.chat.send', {
@@ -269,7 +270,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
 
   async function generateTests(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return void vscode.window.showInformationMessage('Kestrel: open a file first.');
+    if (!editor) return void notices.show('info', 'Kestrel: open a file first.');
     const found = await target(editor);
     if (!found) return;
     const testFiles = await vscode.workspace.findFiles(TEST_FILE_GLOB, '**/node_modules/**', 50);

@@ -125,7 +125,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   attach(a: ChatSendArgs['attachment'] & object): void {
     const uri = vscode.Uri.parse(a.uri);
     if (this.services.isExcluded(uri)) {
-      void notices.show('warning', `Kestrel: ${vscode.workspace.asRelativePath(uri)} is excluded (kestrel.exclude or .kestrelignore), so it was not attached.`, {});
+      void notices.show('warning', `Kestrel: ${vscode.workspace.asRelativePath(uri)} is excluded (kestrel.exclude or .kestrelignore), so it was not attached.`);
       return;
     }
     const name = uri.path.replace(/^.*\//, '') || 'untitled';
@@ -300,13 +300,13 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
 
   private async insert(code: string): Promise<void> {
     const editor = this.lastEditor && !this.lastEditor.document.isClosed ? await vscode.window.showTextDocument(this.lastEditor.document, this.lastEditor.viewColumn) : undefined;
-    if (!editor) return void vscode.window.showInformationMessage('Kestrel: open a file to insert the code into.');
+    if (!editor) return void notices.show('info', 'Kestrel: open a file to insert the code into.');
     await editor.edit((b) => b.replace(editor.selection, code));
   }
 
   private async apply(code: string): Promise<void> {
     const editor = this.lastEditor;
-    if (!editor || editor.document.isClosed) return void vscode.window.showInformationMessage('Kestrel: select the code to replace in an editor first.');
+    if (!editor || editor.document.isClosed) return void notices.show('info', 'Kestrel: select the code to replace in an editor first.');
     const s = editor.selection;
     await vscode.commands.executeCommand('kestrel.proposeReplacement', { uri: editor.document.uri.toString(), range: [s.start.line, s.start.character, s.end.line, s.end.character], code });
   }

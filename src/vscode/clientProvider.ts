@@ -117,10 +117,8 @@ export class ClientProvider implements vscode.Disposable {
     // Automatic requests never ask: a provider that needs the key gets nothing, another goes keyless.
     if (!interactive) return provider.keyRequired ? null : undefined;
     const actions = provider.keyRequired ? ['Send Key'] : ['Send Key', 'Send Without Key'];
-    const answer = await notices.show(
-      'warning',
+    const answer = await notices.ask(
       `Your ${provider.id} API key was stored for ${found.origin}, but Kestrel is now set to send requests to ${origin}. Send the key there?`,
-      { modal: true },
       ...actions,
     );
     if (answer === 'Send Key') {
@@ -160,10 +158,8 @@ export class ClientProvider implements vscode.Disposable {
     const url = new URL(origin);
     if (url.protocol !== 'http:' || isLoopback(url.hostname) || this.plainHttpAllowed.has(origin)) return true;
     if (!interactive) return false;
-    const answer = await notices.show(
-      'warning',
+    const answer = await notices.ask(
       `Kestrel would send your API key to ${origin} over plain http, readable by anyone on the network. Send it anyway?`,
-      { modal: true },
       'Send Over HTTP',
     );
     if (answer !== 'Send Over HTTP') return false;
@@ -178,7 +174,7 @@ export class ClientProvider implements vscode.Disposable {
 }
 
 async function offer(message: string, action: string, run: () => Thenable<unknown>): Promise<void> {
-  if ((await notices.show('warning', message, {}, action)) === action) await run();
+  if ((await notices.show('warning', message, action)) === action) await run();
 }
 
 /** How long to leave a provider alone after a 429 that did not say (ms). */

@@ -4,6 +4,7 @@
 // faults (rate limits, overload, server errors, timeouts, network): the status bar says it instead.
 import * as vscode from 'vscode';
 import { KestrelError } from '../core/client/errors';
+import { inertText } from '../core/inertText';
 import type { Purpose, StatusReporter } from './services';
 
 /** A fault of the same kind within this time of the previous one belongs to the same burst. */
@@ -20,9 +21,11 @@ export interface ShownNotice {
 }
 
 /**
- * The one way Kestrel's error and consent messages reach the user. Under a test launcher the
+ * The one way Kestrel's messages reach the user. Every message passes through `inertText`: it
+ * carries outside text (a provider's error, a file or model name) and Kestrel's own messages never
+ * use links, so nothing in one can become a link that runs a command. Under a test launcher the
  * suites count what was shown and answer questions (a modal dialog cannot be clicked from the
- * extension host); otherwise it is VS Code's own message API, untouched.
+ * extension host); otherwise it is VS Code's own message API.
  */
 export const notices = {
   /** Set only in test mode: what was shown since the last reset. */
@@ -30,12 +33,22 @@ export const notices = {
   /** Set only in test mode: picks the answer to a message instead of the user. */
   answer: undefined as ((notice: ShownNotice) => string | undefined) | undefined,
 
-  show(severity: NoticeSeverity, message: string, options: { modal?: boolean }, ...actions: string[]): Thenable<string | undefined> {
-    const notice: ShownNotice = { severity, message, modal: options.modal === true, actions };
+  /** A notification; resolves with the action the user picked, if any. */
+  show(severity: NoticeSeverity, message: string, ...actions: string[]): Thenable<string | undefined> {
+    return this.present({ severity, message: inertText(message), modal: false, actions });
+  },
+
+  /** A modal question (consent before a key goes somewhere new); resolves with the answer. */
+  ask(message: string, ...actions: string[]): Thenable<string | undefined> {
+    return this.present({ severity: 'warning', message: inertText(message), modal: true, actions });
+  },
+
+  present(notice: ShownNotice): Thenable<string | undefined> {
     this.record?.push(notice);
     if (this.answer) return Promise.resolve(this.answer(notice));
+    const { severity, message, modal, actions } = notice;
     const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    return show(message, { modal: options.modal === true }, ...actions);
+    return show(message, { modal }, ...actions);
   },
 };
 
@@ -84,7 +97,7 @@ export class ErrorReporter {
     if (kind === 'auth') actions.push(['Set API Key', 'kestrel.setApiKey']);
     if (kind === 'model-not-found') actions.push(['Select Model', 'kestrel.selectModel']);
     actions.push(['Show Log', 'kestrel.showLog']);
-    void notices.show('error', message, {}, ...actions.map(([label]) => label)).then((picked) => {
+    void notices.show('error', message, ...actions.map(([label]) => label)).then((picked) => {
       const command = actions.find(([label]) => label === picked)?.[1];
       if (command) void vscode.commands.executeCommand(command);
     });

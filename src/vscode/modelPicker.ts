@@ -4,9 +4,11 @@
 import * as vscode from 'vscode';
 import { KestrelError } from '../core/client/errors';
 import type { ModelInfo } from '../core/client/types';
+import { inertText } from '../core/inertText';
 import { modelChoices, pushRecent } from '../core/modelChoices';
 import { dayOf } from '../core/usage';
 import type { ClientProvider } from './clientProvider';
+import { notices } from './errorReporter';
 
 const RECENTS_KEY = 'kestrel.recentModels';
 
@@ -35,7 +37,7 @@ export async function selectModel(context: vscode.ExtensionContext, clients: Cli
     },
     (err: unknown) => {
       const why = err instanceof KestrelError ? err.userMessage : String(err);
-      pick.placeholder = `Could not list models (${why}). Type a model id.`;
+      pick.placeholder = inertText(`Could not list models (${why}). Type a model id.`);
       loaded = true;
       render();
     },
@@ -56,7 +58,7 @@ export async function selectModel(context: vscode.ExtensionContext, clients: Cli
     const typed = pick.value.trim();
     const lower = typed.toLowerCase();
     if (typed && !listed.some((m) => m.id.toLowerCase().includes(lower) || m.name?.toLowerCase().includes(lower))) {
-      items.push({ id: typed, label: typed, description: 'use this model id', alwaysShow: true });
+      items.push({ id: typed, label: inertText(typed), description: 'use this model id', alwaysShow: true });
     }
     pick.items = items;
   };
@@ -73,11 +75,11 @@ export async function selectModel(context: vscode.ExtensionContext, clients: Cli
 
   const info = listed.find((m) => m.id === chosen);
   if (info?.expirationDate && info.expirationDate.slice(0, 10) <= dayOf(new Date())) {
-    const go = await vscode.window.showWarningMessage(`${chosen} was retired on ${info.expirationDate.slice(0, 10)}; requests to it will likely fail. Use it anyway?`, 'Use Anyway');
+    const go = await notices.show('warning', `${chosen} was retired on ${info.expirationDate.slice(0, 10)}; requests to it will likely fail. Use it anyway?`, 'Use Anyway');
     if (go !== 'Use Anyway') return undefined;
   }
   await vscode.workspace.getConfiguration().update(setting, chosen, vscode.ConfigurationTarget.Global);
   await context.globalState.update(RECENTS_KEY, pushRecent(recents, chosen));
-  void vscode.window.showInformationMessage(`Kestrel now uses ${chosen} for ${target === 'chat' ? 'chat' : 'suggestions and actions'}.`);
+  void notices.show('info', `Kestrel now uses ${chosen} for ${target === 'chat' ? 'chat' : 'suggestions and actions'}.`);
   return chosen;
 }

@@ -57,9 +57,10 @@ export class StatusBar implements StatusReporter, vscode.Disposable {
 
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**Kestrel**: inline suggestions ${inlineEnabled ? 'on' : 'off'}\n\n`);
-    if (provider) tip.appendMarkdown(`Provider: \`${provider}\`${model ? ` · model \`${model}\`` : ''}\n\n`);
+    // The model id and an error's text are outside text: appended as text, never read as markdown.
+    if (provider) tip.appendMarkdown('Provider: ').appendText(provider).appendMarkdown(model ? ' · model ' : '').appendText(model ?? '').appendMarkdown('\n\n');
     if (note) tip.appendMarkdown(`${note}\n\n`);
-    if (this.state === 'error' && this.detail) tip.appendMarkdown(`$(warning) ${this.detail}\n\n`);
+    if (this.state === 'error' && this.detail) tip.appendMarkdown('$(warning) ').appendText(this.detail).appendMarkdown('\n\n');
     if (usageLine) tip.appendMarkdown(`${usageLine}\n\n`);
     tip.appendMarkdown('Click for options.');
     this.item.tooltip = tip;

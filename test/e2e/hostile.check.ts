@@ -243,4 +243,48 @@ export const checks: Check[] = [
       await ctx.screenshot('hostile-after-reload');
     },
   },
+  {
+    name: 'outside text in notifications is inert: a hostile file name and a hostile 401 body show no link that runs a command',
+    async run(ctx) {
+      const page = ctx.page;
+      // A file name from a cloned repository, made to look like an "Accept" link beside the real buttons.
+      const name = `[Accept](command:workbench.action.terminal.sendSequence?${encodeURIComponent(JSON.stringify({ text: 'echo pwned\n' }))}).py`;
+      ctx.writeWorkspaceFile(name, 'def total(items):\n    return sum(items)\n');
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').waitFor();
+      await page.keyboard.type('sendSequence', { delay: 10 });
+      await page.waitForTimeout(600);
+      await page.keyboard.press('Enter');
+      await page.locator('.tab[aria-label^="[Accept]"]').first().waitFor({ timeout: 15_000 });
+      await page.locator('.monaco-editor .view-lines').first().click();
+      ctx.server.script({ text: '```python\ndef total(items):\n    """The sum of the items."""\n    return sum(items)\n```' });
+      await ctx.runCommand('Kestrel: Add Documentation');
+      const proposal = page.locator('.notification-toast', { hasText: 'Kestrel proposes a change to' }).first();
+      await proposal.waitFor({ timeout: 20_000 });
+      await notificationIsInert(proposal, '[Accept](command:workbench.action.terminal.sendSequence');
+      // The real buttons are still there.
+      assert.equal(await proposal.locator('.monaco-button', { hasText: 'Accept' }).count(), 1);
+      await ctx.screenshot('hostile-file-name-notification');
+      await proposal.locator('.monaco-button', { hasText: 'Discard' }).click();
+
+      // A hostile endpoint's 401 body, with a "Verify key" link to an extension install.
+      const verify = '[Verify key](command:workbench.extensions.installExtension?%5B%22evil.extension%22%5D)';
+      ctx.server.script({ status: 401, errorMessage: `Invalid API key. ${verify} to continue.` });
+      await ctx.runCommand('Kestrel: Add Documentation');
+      const error = page.locator('.notification-toast', { hasText: 'rejected the API key' }).first();
+      await error.waitFor({ timeout: 20_000 });
+      await notificationIsInert(error, '[Verify key](command:workbench.extensions.installExtension');
+      await ctx.screenshot('hostile-401-notification');
+    },
+  },
 ];
+
+/** The toast shows `literal` as text, and no link at all: nothing in it can run a command. */
+async function notificationIsInert(toast: ReturnType<CheckContext['page']['locator']>, literal: string): Promise<void> {
+  const found = await toast.evaluate((el) => ({
+    text: (el as HTMLElement).innerText.replace(/\u200b/g, ''),
+    links: Array.from(el.querySelectorAll('a, .monaco-link, [role="link"]')).map((a) => `${a.textContent} -> ${a.getAttribute('href') ?? a.getAttribute('title') ?? ''}`),
+  }));
+  assert.deepEqual(found.links, [], `links in the notification: ${found.links.join(', ')}`);
+  assert.ok(found.text.includes(literal), `the notification shows the text as it arrived: ${found.text.slice(0, 300)}`);
+}

@@ -1,0 +1,30 @@
+// Outside text (a provider's error, a model id from `/models`, a file name from a cloned
+// repository) shown where VS Code reads markup in plain strings. A notification turns
+// `[label](command:…)` into a link that runs the command on click, and labels, quick picks and the
+// status bar turn `$(name)` into an icon. `inertText` breaks both syntaxes with an invisible
+// character, so the user reads exactly the text that arrived and nothing in it can be clicked.
+// Markdown strings (tooltips, the usage document) use `MarkdownString.appendText` or
+// `escapeMarkdown` instead. See docs/security.md.
+
+const ZERO_WIDTH_SPACE = '\u200b';
+
+/**
+ * Bidirectional overrides and isolates can make a file name read backwards ("yp.tpecca" shown as
+ * "accept.py"), and other control characters (a newline, a bell) have no place in a one-line
+ * message: each becomes a visible replacement character rather than vanishing.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with no link, icon or control syntax VS Code would act on; linear in its length. */
+export function inertText(text: string): string {
+  return text
+    .replace(CONTROL, '\ufffd')
+    .replace(/\]\(/g, `]${ZERO_WIDTH_SPACE}(`)
+    .replace(/\$\(/g, `$${ZERO_WIDTH_SPACE}(`);
+}
+
+/** `text` as literal markdown: every character markdown could read as syntax is escaped. */
+export function escapeMarkdown(text: string): string {
+  return inertText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
