@@ -21,16 +21,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
   const log = vscode.window.createOutputChannel('Kestrel', { log: true });
   context.subscriptions.push(log);
 
-  const readAll = () => readSettings((key) => vscode.workspace.getConfiguration().get(key));
+  const readAll = () =>
+    readSettings(
+      (key) => vscode.workspace.getConfiguration().get(key),
+      (key) => {
+        const v = vscode.workspace.getConfiguration().inspect(key);
+        return { user: v?.globalValue, workspace: [v?.workspaceValue, v?.workspaceFolderValue].filter((w) => w !== undefined) };
+      },
+    );
   let settings: KestrelSettings = readAll();
   const settingsChanged = new vscode.EventEmitter<KestrelSettings>();
   context.subscriptions.push(settingsChanged);
 
-  const usage = new UsageTracker(context.globalState, () => settings.usage.dailyLimitUsd);
+  const usage = new UsageTracker(context.globalState, () => settings.usage.dailyLimitUsd, () => settings.provider);
   const keys = new KeyStore(context.secrets);
-  const clients = new ClientProvider(keys, log, () => settings, (entry) => {
-    if (entry.model && entry.usage) usage.record(entry.model, entry.usage);
-  });
+  // Every chat request counts toward usage and the cap, estimated where the provider reports nothing.
+  const clients = new ClientProvider(keys, log, () => settings, (entry) => usage.recordRequest(entry), (baseUrl, models) => usage.learnPrices(baseUrl, models));
   const status = new StatusBar();
   const errors = new ErrorReporter(log, status);
   context.subscriptions.push(clients, status);

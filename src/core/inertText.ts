@@ -13,7 +13,6 @@ const ZERO_WIDTH_SPACE = '\u200b';
  * "accept.py"), and other control characters (a newline, a bell) have no place in a one-line
  * message: each becomes a visible replacement character rather than vanishing.
  */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 
 /** `text` with no link, icon or control syntax VS Code would act on; linear in its length. */

@@ -2,12 +2,13 @@
 // the editor into plain data, the CancellationToken into an AbortSignal, and the answer into an
 // InlineCompletionItem; every decision about what to suggest lives in the core.
 import * as vscode from 'vscode';
-import { languageEnabled } from '../core/config';
+import { inlineLanguageEnabled } from '../core/config';
 import { resolveProvider } from '../core/client/presets';
 import { InlineEngine } from '../core/completion/pipeline';
 import { looksBinary } from '../core/completion/prefilter';
 import { createReadonlyMatcher, type GlobMap, type ReadonlyMatcher } from '../core/completion/readonly';
 import type { CompletionInput, DocumentView } from '../core/completion/types';
+import { notices } from './errorReporter';
 import type { Services } from './services';
 import { memorySnapshot, testHooksEnabled } from './testApi';
 
@@ -76,9 +77,18 @@ export function registerInline(services: Services): vscode.Disposable[] {
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     }),
     vscode.commands.registerCommand('kestrel.toggleInline', async () => {
-      const enabled = !services.settings().inline.enabled;
-      await vscode.workspace.getConfiguration('kestrel').update('inline.enabled', enabled, vscode.ConfigurationTarget.Global);
-      void vscode.window.setStatusBarMessage(`Kestrel: automatic suggestions ${enabled ? 'on' : 'off'}.`, 2500);
+      // The user's own setting; a workspace can keep suggestions off, never on (src/core/config.ts).
+      const wanted = !services.settings().inline.enabled;
+      await vscode.workspace.getConfiguration('kestrel').update('inline.enabled', wanted, vscode.ConfigurationTarget.Global);
+      const scopes = vscode.workspace.getConfiguration('kestrel').inspect<boolean>('inline.enabled');
+      if (wanted && (scopes?.workspaceValue === false || scopes?.workspaceFolderValue === false)) {
+        const open = 'Open Workspace Settings';
+        if ((await notices.show('info', 'Kestrel: automatic suggestions stay off in this workspace, because its settings set kestrel.inline.enabled to false.', open)) === open) {
+          await vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', { query: 'kestrel.inline.enabled' });
+        }
+        return;
+      }
+      void vscode.window.setStatusBarMessage(`Kestrel: automatic suggestions ${wanted ? 'on' : 'off'}.`, 2500);
     }),
     vscode.workspace.onDidChangeTextDocument((event) => {
       const document = event.document;
@@ -145,7 +155,7 @@ function mayComplete(services: Services, document: vscode.TextDocument, explicit
   if (readonly.has(document)) return false;
   if (explicit) return true;
   const settings = services.settings();
-  if (!settings.inline.enabled || !languageEnabled(settings.inline.languages, document.languageId)) return false;
+  if (!settings.inline.enabled || !inlineLanguageEnabled(settings.inline, document.languageId)) return false;
   if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return false;
   // Restricted Mode: no automatic suggestions (package.json says so); asking still works.
   if (!vscode.workspace.isTrusted) return false;

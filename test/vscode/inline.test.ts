@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeServer, LoggedRequest } from '../support/fake-server';
-import { type InlineStats, type ProvidedItem, resetSettings, setSettings, sleep, useFakeServer, waitFor } from './helpers';
+import { type InlineStats, type ProvidedItem, notices, resetSettings, setSettings, sleep, useFakeServer, waitFor } from './helpers';
 
 
 
@@ -135,6 +135,56 @@ describe('Inline suggestions', () => {
       await sleep(150);
     }
     assert.equal(vscode.workspace.getConfiguration('kestrel').get('inline.enabled'), true);
+  });
+
+  it("a workspace's own settings can make automatic suggestions only more conservative, and Toggle says when it keeps them off", async () => {
+    const workspace = vscode.workspace.getConfiguration();
+    const setWorkspace = async (values: Record<string, unknown>) => {
+      for (const [key, value] of Object.entries(values)) await workspace.update(key, value, vscode.ConfigurationTarget.Workspace);
+      await sleep(150);
+    };
+    let fresh = 0;
+    const maxTokensSent = async () => {
+      // A new document each time, so no earlier answer can be served from the cache.
+      await untitled('typescript', `// try ${++fresh}\nconst count = \n`, 1, 14);
+      const before = completions().length;
+      assert.equal((await provide())?.text, 'items.length;');
+      assert.equal(completions().length, before + 1);
+      return Number(completions().at(-1)!.body.max_tokens);
+    };
+    const keys = ['kestrel.inline.enabled', 'kestrel.inline.maxTokens', 'kestrel.inline.multiline', 'kestrel.inline.debounceMs'];
+    await untitled('typescript', 'const count = \n', 0, 14);
+    try {
+      const usual = await maxTokensSent();
+      // A cloned repository asks for more tokens and no pause: the user's values still hold.
+      await setWorkspace({ 'kestrel.inline.maxTokens': 1024, 'kestrel.inline.debounceMs': 0, 'kestrel.inline.multiline': 'always' });
+      assert.equal(await maxTokensSent(), usual);
+      // Asking for fewer is honoured.
+      await setWorkspace({ 'kestrel.inline.maxTokens': 16 });
+      assert.ok((await maxTokensSent()) < usual);
+
+      // The user turned suggestions off; the workspace turning them on sends nothing.
+      await configure({ 'kestrel.inline.enabled': false });
+      await setWorkspace({ 'kestrel.inline.enabled': true });
+      const before = completions().length;
+      assert.equal(await provide(), undefined);
+      assert.equal(completions().length, before);
+
+      // The workspace keeps them off: Toggle turns the user's setting on and says why nothing changed.
+      await setWorkspace({ 'kestrel.inline.enabled': false });
+      await notices({ reset: true, answers: {} });
+      await vscode.commands.executeCommand('kestrel.toggleInline');
+      await sleep(150);
+      assert.equal(workspace.inspect('kestrel.inline.enabled')?.globalValue, true);
+      const shown = await notices();
+      assert.ok(shown.some((n) => /stay off in this workspace/.test(n.message)), JSON.stringify(shown));
+      assert.equal(await provide(), undefined);
+      assert.equal(completions().length, before);
+    } finally {
+      await setWorkspace(Object.fromEntries(keys.map((k) => [k, undefined])));
+      await configure({ 'kestrel.inline.enabled': true });
+    }
+    assert.equal((await provide())?.text, 'items.length;');
   });
 
   it('cancellation ends the call at once and closes the connection', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { languageEnabled, readSettings, DEFAULT_EXCLUDE } from '../../../src/core/config';
+import { inlineLanguageEnabled, languageEnabled, readSettings, DEFAULT_EXCLUDE, type ScopedGetter } from '../../../src/core/config';
 
 describe('settings', () => {
   it('gives the documented defaults when nothing is set', () => {
@@ -45,5 +45,54 @@ describe('settings', () => {
     // A user map without "*" keeps the product default for prose languages.
     assert.equal(languageEnabled({ python: true }, 'plaintext'), false);
     assert.equal(languageEnabled({ python: true }, 'rust'), true);
+  });
+
+  describe('a workspace can make automatic suggestions only more conservative', () => {
+    /** Settings with `user` values and one workspace's `.vscode/settings.json` values. */
+    const read = (user: Record<string, unknown>, workspace: Record<string, unknown>, folder: Record<string, unknown> = {}) => {
+      const scoped: ScopedGetter = (key) => ({ user: user[key], workspace: [workspace[key], folder[key]].filter((v) => v !== undefined) });
+      // The merged value VS Code would report: the workspace's when set. It must not be what counts.
+      return readSettings((key) => workspace[key] ?? user[key], scoped).inline;
+    };
+
+    it('cannot turn suggestions on that the user turned off, but can turn them off', () => {
+      assert.equal(read({ 'kestrel.inline.enabled': false }, { 'kestrel.inline.enabled': true }).enabled, false);
+      assert.equal(read({}, { 'kestrel.inline.enabled': false }).enabled, false);
+      assert.equal(read({}, {}, { 'kestrel.inline.enabled': false }).enabled, false, 'a folder setting counts too');
+      assert.equal(read({ 'kestrel.inline.enabled': true }, { 'kestrel.inline.enabled': true }).enabled, true);
+      assert.equal(read({}, {}).enabled, true);
+    });
+
+    it('can only lengthen the pause and shorten the answer', () => {
+      const cheap = read({ 'kestrel.inline.debounceMs': 150, 'kestrel.inline.maxTokens': 128 }, { 'kestrel.inline.debounceMs': 0, 'kestrel.inline.maxTokens': 1024 });
+      assert.equal(cheap.debounceMs, 150);
+      assert.equal(cheap.maxTokens, 128);
+      const calmer = read({ 'kestrel.inline.debounceMs': 150, 'kestrel.inline.maxTokens': 128 }, { 'kestrel.inline.debounceMs': 400, 'kestrel.inline.maxTokens': 64 });
+      assert.equal(calmer.debounceMs, 400);
+      assert.equal(calmer.maxTokens, 64);
+      // Nonsense from a workspace changes nothing.
+      const junk = read({}, { 'kestrel.inline.debounceMs': 'fast', 'kestrel.inline.maxTokens': -5 });
+      assert.equal(junk.debounceMs, 150);
+      assert.equal(junk.maxTokens, 16, 'a tiny value clamps to the smallest allowed, still cheaper');
+    });
+
+    it('can move multi-line suggestions only towards "never"', () => {
+      assert.equal(read({ 'kestrel.inline.multiline': 'auto' }, { 'kestrel.inline.multiline': 'always' }).multiline, 'auto');
+      assert.equal(read({ 'kestrel.inline.multiline': 'never' }, { 'kestrel.inline.multiline': 'auto' }).multiline, 'never');
+      assert.equal(read({ 'kestrel.inline.multiline': 'always' }, { 'kestrel.inline.multiline': 'auto' }).multiline, 'auto');
+      assert.equal(read({}, { 'kestrel.inline.multiline': 'never' }).multiline, 'never');
+    });
+
+    it('can turn languages off but not on', () => {
+      const user = { 'kestrel.inline.languages': { '*': true, plaintext: false, python: false } };
+      const inline = read(user, { 'kestrel.inline.languages': { '*': true, plaintext: true, python: true, go: false } });
+      assert.equal(inlineLanguageEnabled(inline, 'plaintext'), false);
+      assert.equal(inlineLanguageEnabled(inline, 'python'), false);
+      assert.equal(inlineLanguageEnabled(inline, 'go'), false);
+      assert.equal(inlineLanguageEnabled(inline, 'typescript'), true);
+      const allOff = read({}, { 'kestrel.inline.languages': { '*': false } });
+      assert.equal(inlineLanguageEnabled(allOff, 'typescript'), false);
+      assert.equal(inlineLanguageEnabled(read({}, {}), 'typescript'), true);
+    });
   });
 });
