@@ -31,6 +31,8 @@ export class ClientProvider implements vscode.Disposable {
     private readonly settings: () => KestrelSettings,
     /** Told of every finished request (usage accounting). */
     private readonly onRequest: (entry: RequestLogEntry) => void = () => {},
+    /** Told of each model list a provider sent, with its base URL (the prices it lists). */
+    private readonly onModels: (baseUrl: string, models: ModelInfo[]) => void = () => {},
   ) {}
 
   private logRequest(entry: RequestLogEntry): void {
@@ -139,6 +141,13 @@ export class ClientProvider implements vscode.Disposable {
    * request goes out keyless rather than not at all.
    */
   async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const baseUrl = this.provider().baseUrl;
+    const models = await this.fetchModels(signal);
+    this.onModels(baseUrl, models);
+    return models;
+  }
+
+  private async fetchModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const handle = await this.clientFor('chat', false);
     if (handle) return handle.client.listModels({ signal });
     const provider = this.provider();

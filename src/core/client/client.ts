@@ -21,6 +21,10 @@ export interface RequestLogEntry {
   completionTokens?: number;
   costUsd?: number;
   usage?: Usage;
+  /** Characters of the request's messages; set once the request went out (chat completions). */
+  promptChars?: number;
+  /** Characters of answer text received, a stream stopped or cut off part-way included. */
+  completionChars?: number;
   retries?: number;
   errorKind?: string;
   /** Bytes of the answer body read (a too-large answer stops at the cap). */
@@ -220,7 +224,11 @@ export function createChatClient(options: ClientOptions): Client {
         requestOptions.maxRetries ?? settings.maxRetries,
         request.model,
         entry,
-        (phase) => (phase === 'send' ? startFirstByteTimer() : timers.clear('first')),
+        (phase) => {
+          if (phase === 'wait') return timers.clear('first');
+          entry.promptChars ??= request.messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : 0), 0);
+          startFirstByteTimer();
+        },
       );
       const contentType = header(response.headers, 'content-type') ?? '';
       let bytes = 0;
@@ -330,6 +338,8 @@ export function createChatClient(options: ClientOptions): Client {
       // An unfinished body is destroyed so the connection closes; a finished one stays pooled.
       if (!finished && !controller.signal.aborted) controller.abort(new KestrelError('aborted', 'Finished.'));
       lastUsed = clock.now();
+      // What arrived counts even when no usage chunk did (a stopped or broken stream): the ledger estimates from it.
+      entry.completionChars = text.length;
       if (usage) {
         entry.usage = usage;
         entry.promptTokens = usage.promptTokens;
