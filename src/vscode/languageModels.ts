@@ -4,6 +4,7 @@
 // and builds without it are skipped quietly.
 import * as vscode from 'vscode';
 import type { ChatMessage, Role } from '../core/client/types';
+import { capReachedMessage } from '../core/usage';
 import type { Services } from './services';
 
 interface ModelInformation {
@@ -67,6 +68,8 @@ export function registerLanguageModels(services: Services): vscode.Disposable[] 
       }));
     },
     async provideLanguageModelChatResponse(model, messages, _options, progress, token) {
+      // Another extension's agent can call these models in a loop: the daily cap holds here too.
+      if (services.usageCapReached()) throw new Error(capReachedMessage(services.settings().usage.dailyLimitUsd));
       const handle = await services.clientFor('chat', { interactive: true });
       if (!handle) throw new Error('Kestrel has no API key for this provider. Run "Kestrel: Set API Key".');
       const abort = new AbortController();
