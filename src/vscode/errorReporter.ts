@@ -93,13 +93,14 @@ export class ErrorReporter {
       if (this.now() - previous < BURST_GAP_MS) return;
     }
 
-    const actions: [string, string][] = [];
+    const actions: [label: string, command: string, ...args: unknown[]][] = [];
     if (kind === 'auth') actions.push(['Set API Key', 'kestrel.setApiKey']);
     if (kind === 'model-not-found') actions.push(['Select Model', 'kestrel.selectModel']);
+    if (kind === 'proxy') actions.push(['Open Proxy Settings', 'workbench.action.openSettings', 'http.proxy']);
     actions.push(['Show Log', 'kestrel.showLog']);
     void notices.show('error', message, ...actions.map(([label]) => label)).then((picked) => {
-      const command = actions.find(([label]) => label === picked)?.[1];
-      if (command) void vscode.commands.executeCommand(command);
+      const [, command, ...args] = actions.find(([label]) => label === picked) ?? [];
+      if (command) void vscode.commands.executeCommand(command, ...args);
     });
   }
 }

@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect as netConnect, createServer, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
@@ -67,4 +68,61 @@ export function makeCertificates(): Certificates | undefined {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface ConnectProxy {
+  /** http://127.0.0.1:port */
+  readonly url: string;
+  /** The CONNECT requests seen, as `host:port`. */
+  readonly tunnels: string[];
+  /** Whether a request carried Proxy-Authorization. */
+  readonly sawCredentials: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * A forward proxy as companies run them: it answers CONNECT with `refuse` (407, 403, 502) or opens
+ * the tunnel to the target, which then speaks TLS with the client end to end.
+ */
+export async function startConnectProxy(options: { refuse?: number } = {}): Promise<ConnectProxy> {
+  const tunnels: string[] = [];
+  const sockets = new Set<Socket>();
+  let sawCredentials = false;
+  const server = createHttpServer((_req, res) => res.writeHead(405).end());
+  server.on('connect', (req, client: Socket) => {
+    tunnels.push(req.url ?? '');
+    if (req.headers['proxy-authorization']) sawCredentials = true;
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.on('error', () => client.destroy());
+    if (options.refuse) {
+      const reason = { 407: 'Proxy Authentication Required', 403: 'Forbidden', 502: 'Bad Gateway' }[options.refuse] ?? 'Refused';
+      const auth = options.refuse === 407 ? 'Proxy-Authenticate: Basic realm="corp"\r\n' : '';
+      client.end(`HTTP/1.1 ${options.refuse} ${reason}\r\n${auth}Content-Length: 0\r\n\r\n`);
+      return;
+    }
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = netConnect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tunnels,
+    get sawCredentials() {
+      return sawCredentials;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

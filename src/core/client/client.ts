@@ -86,12 +86,15 @@ export function createChatClient(options: ClientOptions): Client {
   const clock = options.clock ?? realClock;
   const random = options.random ?? Math.random;
   const settings = { ...DEFAULTS, ...definedOnly(options) };
-  const rejectUnauthorized = options.proxy?.rejectUnauthorized ?? true;
+  const proxyUrl = options.proxy?.proxyUrl;
+  // `http.proxyStrictSSL: false` relaxes only connections a proxy carries (src/core/client/proxy.ts).
+  const rejectUnauthorized = proxyUrl ? (options.proxy?.rejectUnauthorized ?? true) : true;
   const ownDispatcher = options.dispatcher
     ? undefined
-    : options.proxy?.proxyUrl
-      ? new ProxyAgent({ uri: options.proxy.proxyUrl, requestTls: { rejectUnauthorized }, keepAliveTimeout: 60_000 })
-      : new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, connections: 8, connect: { rejectUnauthorized } });
+    : proxyUrl
+      ? new ProxyAgent({ uri: proxyUrl, requestTls: { rejectUnauthorized }, proxyTls: { rejectUnauthorized }, keepAliveTimeout: 60_000 })
+      : new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, connections: 8 });
+  const proxyHost = proxyUrl ? hostOf(proxyUrl) : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? ownDispatcher!;
   let lastUsed = -Infinity;
   let warming: Promise<void> | undefined;
@@ -170,7 +173,7 @@ export function createChatClient(options: ClientOptions): Client {
         if (failure.retryAfterMs !== undefined) blockedUntil = Math.max(blockedUntil, clock.now() + failure.retryAfterMs);
       } catch (error) {
         if (signal.aborted) throw cancelled();
-        failure = error instanceof KestrelError ? error : classifyNetworkError(error, host);
+        failure = error instanceof KestrelError ? error : classifyNetworkError(error, host, proxyHost);
       }
       const delay = attempt < maxRetries ? retryDelay(failure, attempt + 1, random) : undefined;
       if (delay === undefined) throw failure;
@@ -318,7 +321,7 @@ export function createChatClient(options: ClientOptions): Client {
       return { text, finishReason, usage, model: servedModel, timing: { firstByteMs: entry.firstByteMs ?? totalMs, totalMs } };
     } catch (error) {
       const reason = controller.signal.reason;
-      let failure = controller.signal.aborted && reason instanceof KestrelError ? reason : error instanceof KestrelError ? error : classifyNetworkError(error, host);
+      let failure = controller.signal.aborted && reason instanceof KestrelError ? reason : error instanceof KestrelError ? error : classifyNetworkError(error, host, proxyHost);
       if (failure.kind === 'network' && firstByteAt !== undefined && !(error instanceof KestrelError)) {
         const code = (error as { code?: string })?.code;
         failure = new KestrelError('network', `${host} closed the connection part-way through the answer${code ? ` (${code})` : ''}. Try again.`, { model: request.model, cause: error });
@@ -383,7 +386,7 @@ export function createChatClient(options: ClientOptions): Client {
         if (json === undefined) throw new KestrelError('malformed', looksLikeHtml(raw) ? `${host} answered with a web page: a proxy or captive portal answered instead of the provider.` : `${host} sent a model list Kestrel could not read.`);
         return parseModels(json);
       } catch (error) {
-        const failure = controller.signal.reason instanceof KestrelError ? controller.signal.reason : error instanceof KestrelError ? error : classifyNetworkError(error, host);
+        const failure = controller.signal.reason instanceof KestrelError ? controller.signal.reason : error instanceof KestrelError ? error : classifyNetworkError(error, host, proxyHost);
         entry.errorKind = failure.kind;
         throw failure;
       } finally {
@@ -416,6 +419,15 @@ export function createChatClient(options: ClientOptions): Client {
       await ownDispatcher?.close().catch(() => ownDispatcher.destroy());
     },
   };
+}
+
+/** host:port of a proxy URL, never its user or password. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the proxy';
+  }
 }
 
 function seconds(ms: number): string {

@@ -16,7 +16,8 @@ export type ErrorKind =
   | 'malformed'
   | 'aborted'
   | 'tls'
-  | 'too-large';
+  | 'too-large'
+  | 'proxy';
 
 export interface KestrelErrorDetails {
   status?: number;
@@ -155,17 +156,37 @@ export function isPrefillRejection(error: unknown): boolean {
   return /prefill|final assistant content|assistant message.*(last|final)|continue_final_message/i.test(error.providerMessage ?? error.userMessage);
 }
 
-/** Network-level failures (no HTTP answer) mapped to a kind and a sentence naming the host. */
-export function classifyNetworkError(error: unknown, host: string): KestrelError {
+/**
+ * Network-level failures (no HTTP answer) mapped to a kind and a sentence naming the host. A proxy
+ * that refuses the tunnel reaches the transport as an abort; it is a fault the user must see.
+ */
+export function classifyNetworkError(error: unknown, host: string, proxyHost?: string): KestrelError {
   const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
   const code = e?.code ?? e?.cause?.code ?? '';
   const message = e?.message ?? String(error);
+  const tunnel = /^Proxy response \((\d{3})\) !== 200/.exec(message);
+  if (tunnel) return proxyRefusal(Number(tunnel[1]), host, proxyHost ?? 'the proxy', error);
   if (e?.name === 'AbortError' || code === 'ABORT_ERR') return new KestrelError('aborted', 'The request was cancelled.');
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code + ' ' + message)) {
-    return new KestrelError('tls', `The TLS certificate of ${host} was not trusted (${code || message}). Behind a company proxy, trust its certificate or set "http.proxyStrictSSL": false.`, { cause: error });
+    return new KestrelError('tls', `The TLS certificate of ${host} was not trusted (${code || message}). If a company proxy intercepts TLS, set "http.proxy" to it and trust its certificate, or set "http.proxyStrictSSL": false for it.`, { cause: error });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KestrelError('network', `Could not find ${host} (DNS lookup failed). Check the network or "kestrel.baseUrl".`, { cause: error });
   if (code === 'ECONNREFUSED') return new KestrelError('network', `${host} refused the connection. Is the server running?`, { cause: error });
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new KestrelError('timeout', `Connecting to ${host} timed out.`, { cause: error });
   return new KestrelError('network', `The connection to ${host} failed (${code || message}).`, { cause: error });
+}
+
+/** The proxy answered the tunnel request (CONNECT) with `status` instead of 200. */
+function proxyRefusal(status: number, host: string, proxy: string, cause: unknown): KestrelError {
+  const details = { status, cause };
+  if (status === 407) {
+    return new KestrelError('proxy', `The proxy ${proxy} asks for a login (407) before it connects to ${host}. Put the user and password in "http.proxy" (http://user:password@${proxy}), or ask your network administrator.`, details);
+  }
+  if (status === 403) {
+    return new KestrelError('proxy', `The proxy ${proxy} refused to connect to ${host} (403): it may block this provider. Ask your network administrator, or list ${host} in NO_PROXY if it is reachable directly.`, details);
+  }
+  if (status >= 500) {
+    return new KestrelError('network', `The proxy ${proxy} could not reach ${host} (${status}). Check the network, or try again shortly.`, details);
+  }
+  return new KestrelError('proxy', `The proxy ${proxy} refused to connect to ${host} (${status}). Check "http.proxy".`, details);
 }

@@ -3,14 +3,18 @@
 
 export interface ProxyChoice {
   proxyUrl?: string;
-  /** false only when the user turned `http.proxyStrictSSL` off. */
+  /**
+   * false only when a proxy carries the request and the user turned `http.proxyStrictSSL` off (a
+   * company proxy that re-signs TLS). A direct connection always checks certificates: the setting
+   * is about proxies, and a key must never go to a server whose certificate nobody checked.
+   */
   rejectUnauthorized: boolean;
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/i;
 
 export function selectProxy(targetUrl: string, settings: { proxy: string; strictSSL: boolean }, env: Record<string, string | undefined>): ProxyChoice {
-  const choice: ProxyChoice = { rejectUnauthorized: settings.strictSSL };
+  const choice: ProxyChoice = { rejectUnauthorized: true };
   let target: URL;
   try {
     target = new URL(targetUrl);
@@ -23,7 +27,7 @@ export function selectProxy(targetUrl: string, settings: { proxy: string; strict
   if (noProxy && bypasses(target, noProxy)) return choice;
   const proxy = settings.proxy.trim() || (target.protocol === 'https:' ? pick('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy') : pick('HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'));
   if (!proxy) return choice;
-  return { ...choice, proxyUrl: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}` };
+  return { proxyUrl: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`, rejectUnauthorized: settings.strictSSL };
 }
 
 /** NO_PROXY: a comma or space separated list of `*`, hosts, domain suffixes (`.corp`, `corp`) and `host:port`. */

@@ -12,7 +12,8 @@ import { createChatClient, type Client, type ClientOptions, type RequestLogEntry
 import { KestrelError, type ErrorKind } from '../../../src/core/client/errors';
 import { MAX_RETRY_WAIT_MS, type Clock } from '../../../src/core/client/retry';
 import type { ChatRequest, FinishReason } from '../../../src/core/client/types';
-import { dnsThatComesBack, freePort, makeCertificates, type Certificates, type KeyPair } from '../../support/network-faults';
+import { dnsThatComesBack, freePort, makeCertificates, startConnectProxy, type Certificates, type KeyPair } from '../../support/network-faults';
+import { selectProxy } from '../../../src/core/client/proxy';
 import { startFakeServer, type FakeReply, type FakeServer, type Flavour } from '../../support/fake-server';
 
 const KEY = 'sk-or-v1-fault-7d3e9a1c5b2f4e6a';
@@ -436,7 +437,7 @@ describe('fault injection: the chat-completions client survives every fault', fu
       assert.ok(tls.requests >= 1, 'the recovered request reached the server');
     });
 
-    it("the client's own transport reports it the same way, and http.proxyStrictSSL off lets it through", async () => {
+    it("the client's own transport reports it the same way, and http.proxyStrictSSL off does not relax a direct connection", async () => {
       const tls = await startHttpsServer(certs!.selfSigned);
       cleanups.push(() => tls.close());
       const strict = (client = createChatClient({ baseUrl: `${tls.url}/v1`, apiKey: KEY, maxRetries: 2, clock: fakeClock() }));
@@ -445,11 +446,54 @@ describe('fault injection: the chat-completions client survives every fault', fu
       assert.match(error.userMessage, /TLS certificate of 127\.0\.0\.1:\d+ was not trusted/);
       assert.match(error.userMessage, /http\.proxyStrictSSL/);
       assertNoKey(error, []);
-      assert.equal(tls.requests, 0, 'nothing was sent over the untrusted connection');
-      const lax = createChatClient({ baseUrl: `${tls.url}/v1`, apiKey: KEY, proxy: { rejectUnauthorized: false } });
+      // The setting is about proxies: with none in the way, the key never goes to an unchecked server.
+      const lax = createChatClient({ baseUrl: `${tls.url}/v1`, apiKey: KEY, maxRetries: 0, proxy: selectProxy(`${tls.url}/v1`, { proxy: '', strictSSL: false }, {}) });
       cleanups.push(() => lax.dispose());
-      assert.equal((await lax.stream(ask()).result).text, RECOVERED);
+      const laxError = await lax.stream(ask()).result.catch((e: unknown) => e);
+      assert.ok(laxError instanceof KestrelError && laxError.kind === 'tls', String(laxError));
+      assert.equal(tls.requests, 0, 'nothing was sent over an untrusted connection');
     });
+
+    it('through a proxy with http.proxyStrictSSL off, a re-signed certificate is accepted', async () => {
+      const tls = await startHttpsServer(certs!.selfSigned);
+      cleanups.push(() => tls.close());
+      const proxy = await startConnectProxy();
+      cleanups.push(() => proxy.close());
+      const choice = selectProxy(`${tls.url.replace('127.0.0.1', 'api.example.test')}/v1`, { proxy: proxy.url, strictSSL: false }, {});
+      assert.equal(choice.proxyUrl, proxy.url);
+      const c = createChatClient({ baseUrl: `${tls.url}/v1`, apiKey: KEY, maxRetries: 0, proxy: { ...choice } });
+      cleanups.push(() => c.dispose());
+      assert.equal((await c.stream(ask()).result).text, RECOVERED);
+      assert.equal(proxy.tunnels.length, 1, 'the request went through the proxy');
+      // With the setting on, the same proxy path checks the certificate.
+      const checked = createChatClient({ baseUrl: `${tls.url}/v1`, apiKey: KEY, maxRetries: 0, proxy: { proxyUrl: proxy.url, rejectUnauthorized: true } });
+      cleanups.push(() => checked.dispose());
+      const error = await checked.stream(ask()).result.catch((e: unknown) => e);
+      assert.ok(error instanceof KestrelError && error.kind === 'tls', String(error));
+    });
+  });
+
+  describe('a proxy that refuses the tunnel', () => {
+    const cases: [number, ErrorKind, RegExp][] = [
+      [407, 'proxy', /proxy 127\.0\.0\.1:\d+ asks for a login \(407\).*"http\.proxy"/],
+      [403, 'proxy', /proxy 127\.0\.0\.1:\d+ refused to connect to 127\.0\.0\.1:\d+ \(403\)/],
+      [502, 'network', /proxy 127\.0\.0\.1:\d+ could not reach 127\.0\.0\.1:\d+ \(502\)/],
+    ];
+    for (const [status, kind, message] of cases) {
+      it(`${status}: reported as "${kind}" with a sentence to act on, never as a cancellation`, async () => {
+        const proxy = await startConnectProxy({ refuse: status });
+        cleanups.push(() => proxy.close());
+        const logs: RequestLogEntry[] = [];
+        const c = (client = createChatClient({ baseUrl: 'https://127.0.0.1:9/v1', apiKey: KEY, maxRetries: 0, clock: fakeClock(), proxy: { proxyUrl: proxy.url, rejectUnauthorized: true }, onLog: (e) => logs.push(e) }));
+        const { seen, error } = await consume(c.stream(ask()));
+        assert.deepEqual(seen, []);
+        assert.ok(error instanceof KestrelError, String(error));
+        assert.equal(error.kind, kind, error.userMessage);
+        assert.match(error.userMessage, message);
+        assertNoKey(error, logs);
+        assert.equal(proxy.tunnels.length, 1);
+      });
+    }
   });
 
   /** A fault below HTTP: kind and message, no retry storm, then the same client works once healed. */

@@ -22,8 +22,13 @@ describe('proxy selection', () => {
   for (const [name, target, settings, env, expected] of cases) {
     it(name, () => assert.equal(selectProxy(target, settings, env).proxyUrl, expected));
   }
-  it('carries http.proxyStrictSSL', () => {
-    assert.equal(selectProxy('https://x.example', { proxy: '', strictSSL: false }, {}).rejectUnauthorized, false);
+  it('relaxes certificate checks only for a connection a proxy carries', () => {
+    assert.equal(selectProxy('https://x.example', { proxy: 'http://p:1', strictSSL: false }, {}).rejectUnauthorized, false);
+    assert.equal(selectProxy('https://x.example', { proxy: 'http://p:1', strictSSL: true }, {}).rejectUnauthorized, true);
+    // No proxy in the way (none set, NO_PROXY, loopback): the certificate is always checked.
+    assert.equal(selectProxy('https://x.example', { proxy: '', strictSSL: false }, {}).rejectUnauthorized, true);
+    assert.equal(selectProxy('https://x.example', { proxy: '', strictSSL: false }, { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'x.example' }).rejectUnauthorized, true);
+    assert.equal(selectProxy('https://localhost:8443', { proxy: 'http://p:1', strictSSL: false }, {}).rejectUnauthorized, true);
   });
 });
 
