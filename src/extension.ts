@@ -128,16 +128,27 @@ async function setApiKey(clients: ClientProvider, keys: KeyStore): Promise<void>
     void notices.show('info', 'Ollama needs no API key.');
     return;
   }
+  // A key is bound to the server it is for: without one to name, nothing is stored.
+  if (!keyOrigin(provider.baseUrl)) {
+    const open = 'Open Settings';
+    if ((await notices.show('warning', 'Kestrel: set kestrel.baseUrl to your server first; the API key is stored for that server only.', open)) === open) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl');
+    }
+    return;
+  }
   const key = await vscode.window.showInputBox({
     title: `Kestrel: API key for ${provider.id}`,
-    prompt: `Stored in VS Code's secret storage and sent only to ${keyOrigin(provider.baseUrl) || 'the provider'}.`,
+    prompt: `Stored in VS Code's secret storage and sent only to ${keyOrigin(provider.baseUrl)}.`,
     placeHolder: provider.id === 'openrouter' ? 'sk-or-v1-…' : 'Paste your API key',
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() === '' ? 'The key cannot be empty.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : undefined),
   });
   if (key === undefined) return;
-  await keys.store(provider.id, key.trim(), keyOrigin(provider.baseUrl));
+  // Read again: the base URL may have changed while the box was open.
+  const origin = keyOrigin(clients.provider().baseUrl);
+  if (!origin) return;
+  await keys.store(provider.id, key.trim(), origin);
   void notices.show('info', `Kestrel: API key for ${provider.id} saved.`);
 }
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { createChatClient, type RequestLogEntry } from '../core/client/client';
 import { KestrelError } from '../core/client/errors';
 import { MAX_RETRY_WAIT_MS, realClock } from '../core/client/retry';
-import { keyOrigin, resolveProvider, type ResolvedProvider } from '../core/client/presets';
+import { keyOrigin, PRESETS, resolveProvider, type ResolvedProvider } from '../core/client/presets';
 import { selectProxy } from '../core/client/proxy';
 import type { KestrelSettings } from '../core/config';
 import type { ChatClient, CompletionStream, ModelInfo } from '../core/client/types';
@@ -104,25 +104,24 @@ export class ClientProvider implements vscode.Disposable {
 
   /**
    * The stored key, if it may go to `origin`. A key stored for another origin (the base URL moved
-   * since) goes there only when the user says so; a key stored before origins were recorded is
-   * bound to the first origin it is used with. Environment keys were put there by the user for
-   * whatever base URL they configured. `null`: the user cancelled, send nothing.
+   * since) goes there only when the user says so. A key bound to no origin (stored by an older
+   * build) binds silently only to its provider's own address; anywhere else it is asked like a
+   * moved key. Environment keys were put there by the user for whatever base URL they configured.
+   * `null`: the user cancelled, send nothing.
    */
   private async keyForOrigin(provider: ResolvedProvider, found: { key: string; origin?: string; fromEnv: boolean } | undefined, origin: string, interactive: boolean): Promise<string | undefined | null> {
     if (!found) return undefined;
     if (found.fromEnv) return found.key;
-    if (!found.origin) {
+    if (found.origin === origin) return found.key;
+    if (!found.origin && origin === keyOrigin(PRESETS[provider.id].baseUrl)) {
       await this.keys.store(provider.id, found.key, origin);
       return found.key;
     }
-    if (found.origin === origin) return found.key;
     // Automatic requests never ask: a provider that needs the key gets nothing, another goes keyless.
     if (!interactive) return provider.keyRequired ? null : undefined;
     const actions = provider.keyRequired ? ['Send Key'] : ['Send Key', 'Send Without Key'];
-    const answer = await notices.ask(
-      `Your ${provider.id} API key was stored for ${found.origin}, but Kestrel is now set to send requests to ${origin}. Send the key there?`,
-      ...actions,
-    );
+    const stored = found.origin ? `was stored for ${found.origin}` : 'was stored without a server address';
+    const answer = await notices.ask(`Your ${provider.id} API key ${stored}, but Kestrel is now set to send requests to ${origin}. Send the key there?`, ...actions);
     if (answer === 'Send Key') {
       await this.keys.store(provider.id, found.key, origin);
       return found.key;

@@ -3,10 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { TEST_KEY, kestrel, resetSettings, setSettings, sleep, useFakeServer, waitFor } from './helpers';
+import { TEST_KEY, kestrel, notices, resetSettings, scratch, setSettings, sleep, useFakeServer, waitFor } from './helpers';
 import type { FakeServer } from '../support/fake-server';
 
-const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model'];
+const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.usage.dailyLimitUsd', 'kestrel.inline.debounceMs', 'kestrel.inline.multiline'];
 
 describe('Foundation', () => {
   let server: FakeServer | undefined;
@@ -69,6 +69,102 @@ describe('Foundation', () => {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('kestrel-usage:/Kestrel%20Usage.md'));
     const text = await waitFor(() => (doc.getText().includes(model) ? doc.getText() : undefined), 'the usage totals');
     assert.match(text, new RegExp(`\\| ${model} \\| 2 \\| 150 \\| 15 \\| 0\\.7500 \\|`));
+  });
+
+  it('trips the daily cap on estimated cost when the provider reports none: suggestions stop reaching it, its models in VS Code\'s chat refuse, Show Usage marks the estimates', async function () {
+    this.timeout(60_000);
+    // Claude 3.5 Haiku from a server that streams slowly and sends no cost (the Anthropic flavour):
+    // single-line suggestions stop reading after the first line, before any usage arrives, so
+    // every figure is an estimate from characters and Kestrel's price table.
+    const model = 'claude-3-5-haiku-20241022';
+    server = await useFakeServer(
+      { flavour: 'anthropic', respond: () => ({ text: `items.length;\n${'next();\n'.repeat(40)}`, tokensPerSecond: 200 }) },
+      { 'kestrel.model': model, 'kestrel.inline.debounceMs': 0, 'kestrel.inline.multiline': 'never' },
+    );
+    await kestrel();
+    await vscode.commands.executeCommand('kestrel.showUsage');
+    const usage = await vscode.workspace.openTextDocument(vscode.Uri.parse('kestrel-usage:/Kestrel%20Usage.md'));
+    const spentToday = () => Number(/^Today: .* · ≈?\$(\d+\.\d+)/m.exec(usage.getText())?.[1] ?? 'NaN');
+    // A file large enough that one suggestion costs a visible fraction of a cent.
+    const filler = Array.from({ length: 60 }, (_, i) => `export function helper${i}(items: number[]): number { return items.reduce((a, b) => a + b * ${i}, 0); }`);
+    const lines = 12;
+    const editor = await scratch([...filler, ...Array.from({ length: lines }, (_, i) => `const value${i} = `)].join('\n') + '\n');
+    const suggestAt = async (i: number) => {
+      const line = filler.length + i;
+      const before = spentToday();
+      const sent = server!.completions.length;
+      await vscode.commands.executeCommand('kestrel._test.provideInline', { line, character: editor.document.lineAt(line).text.length });
+      if (server!.completions.length === sent) return false;
+      await waitFor(() => spentToday() > before || undefined, 'the suggestion to be counted in Show Usage');
+      return true;
+    };
+
+    const start = spentToday();
+    assert.ok(await suggestAt(0), 'the first suggestion reaches the server');
+    const each = spentToday() - start;
+    assert.ok(each > 0, 'a stopped suggestion from a provider that reports no cost still costs something');
+    // Room for two and a half more suggestions.
+    await setSettings({ 'kestrel.usage.dailyLimitUsd': spentToday() + each * 2.5 });
+    await sleep(150);
+    let reached = 0;
+    for (let i = 1; i < lines && (await suggestAt(i)); i++) reached++;
+    assert.ok(reached >= 2 && reached <= 4, `the cap should stop suggestions after about 3 more, it took ${reached} (each ≈$${each.toFixed(4)})`);
+    const sent = server.completions.length;
+    for (let i = reached + 2; i < lines; i++) await suggestAt(i);
+    assert.equal(server.completions.length, sent, 'no automatic suggestion reaches the server once the cap is reached');
+
+    const lm = vscode.lm as typeof vscode.lm | undefined;
+    if (typeof lm?.selectChatModels === 'function') {
+      const [chatModel] = await waitFor(async () => {
+        const models = await lm.selectChatModels({ vendor: 'kestrel' });
+        return models.length ? models : undefined;
+      }, "Kestrel's models in VS Code's model list", 10_000);
+      await assert.rejects(
+        (async () => {
+          const response = await chatModel.sendRequest([vscode.LanguageModelChatMessage.User('Write a loop')], {});
+          for await (const part of response.text) void part;
+        })(),
+        (error: Error) => /daily spending cap of \$\d+\.\d\d is reached/.test(error.message) && /Resume for Today/.test(error.message),
+      );
+      assert.equal(server.completions.length, sent, "a request from VS Code's chat does not reach the server either");
+    }
+
+    const text = usage.getText();
+    const row = new RegExp(`^\\| ${new Date().getFullYear()}-\\d\\d-\\d\\d \\| ${model} \\| \\d+ \\| ≈[\\d,]+ \\| ≈[\\d,]+ \\| ≈\\d+\\.\\d{4} \\|$`, 'm');
+    assert.match(text, row, 'the row marks its tokens and cost as estimates');
+    assert.match(text, /≈ marks a figure that includes estimates/);
+  });
+
+  it('binds a key to a server: none is stored without a base URL, and one stored without an address is asked about before it goes anywhere', async () => {
+    const api = await kestrel();
+    server = await useFakeServer();
+    await api.secrets.delete('custom');
+    await setSettings({ 'kestrel.baseUrl': '' });
+    await sleep(150);
+    await notices({ reset: true, answers: {} });
+    // Set API Key with no server to bind the key to says so and stores nothing.
+    await vscode.commands.executeCommand('kestrel.setApiKey');
+    assert.ok((await notices()).some((n) => /set kestrel\.baseUrl to your server first/.test(n.message)), JSON.stringify(await notices()));
+    assert.equal(await api.secrets.get('custom'), undefined);
+
+    // A key that reached storage without an address (an older build) is not bound to the first server used.
+    await api.secrets.store('custom', TEST_KEY);
+    await setSettings({ 'kestrel.baseUrl': server.url });
+    await sleep(150);
+    await api.complete('inline', 'an automatic request');
+    assert.equal(server.completions.at(-1)?.headers.authorization, undefined, 'an automatic request never sends an unbound key');
+    await notices({ reset: true, answers: { 'stored without a server address': 'Send Key' } });
+    await vscode.commands.executeCommand('kestrel.chat.send', { prompt: 'a question the user asks', newSession: true });
+    await waitFor(() => server!.completions.find((r) => JSON.stringify(r.body).includes('a question the user asks')), 'the chat request');
+    const asked = await notices();
+    assert.equal(asked.length, 1, JSON.stringify(asked));
+    assert.equal(asked[0].modal, true);
+    assert.equal(server.completions.at(-1)?.headers.authorization, `Bearer ${TEST_KEY}`, 'sent once the user agreed');
+    // Now bound: the next request goes with the key and asks nothing.
+    await api.complete('inline', 'after binding');
+    assert.equal(server.completions.at(-1)?.headers.authorization, `Bearer ${TEST_KEY}`);
+    assert.equal((await notices()).length, 1);
+    await notices({ reset: true });
   });
 
   it('never writes the key into settings or the Kestrel log, even after a provider error', async () => {
