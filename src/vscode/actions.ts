@@ -58,6 +58,12 @@ class ProposalDocuments implements vscode.TextDocumentContentProvider {
     return code || p.originalText;
   }
 
+  /** The proposal a diff side belongs to (`/<id>/<side>/<name>`), if it is still open. */
+  byUri(uri: vscode.Uri | undefined): Proposal | undefined {
+    if (uri?.scheme !== PROPOSAL_SCHEME) return undefined;
+    return this.proposals.get(uri.path.split('/')[1]);
+  }
+
   refresh(p: Proposal): void {
     this.changed.fire(this.uris(p).proposed);
   }
@@ -70,9 +76,36 @@ class ProposalDocuments implements vscode.TextDocumentContentProvider {
 export function registerActions(services: Services): vscode.Disposable[] {
   const docs = new ProposalDocuments();
   let counter = 0;
+  /** The newest proposal: the one the palette's Accept and Discard mean when no diff is in front. */
   let current: Proposal | undefined;
 
-  const setOpen = (open: boolean) => void vscode.commands.executeCommand('setContext', 'kestrel.proposalOpen', open);
+  const setOpen = () => void vscode.commands.executeCommand('setContext', 'kestrel.proposalOpen', docs.proposals.size > 0);
+
+  /**
+   * Which proposal a command means: the diff whose title-bar button was pressed (VS Code passes its
+   * URI), else the diff in the active tab, else the newest one.
+   */
+  function proposalFor(uri: unknown): Proposal | undefined {
+    if (uri instanceof vscode.Uri) return docs.byUri(uri);
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (input instanceof vscode.TabInputTextDiff) return docs.byUri(input.modified) ?? current;
+    return current;
+  }
+
+  /** A proposal whose diff was closed without a decision is dropped, and its answer stops. */
+  function dropClosed(event: vscode.TabChangeEvent): void {
+    for (const tab of event.closed) {
+      const p = tab.input instanceof vscode.TabInputTextDiff ? docs.byUri(tab.input.modified) : undefined;
+      if (p) forget(p);
+    }
+  }
+
+  function forget(p: Proposal): void {
+    p.abort.abort();
+    docs.proposals.delete(p.id);
+    if (current === p) current = undefined;
+    setOpen();
+  }
 
   async function target(editor: vscode.TextEditor): Promise<{ range: vscode.Range; target: ActionTarget } | undefined> {
     const document = editor.document;
@@ -183,7 +216,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     current = proposal;
     const { original, proposed } = docs.uris(proposal);
     await vscode.commands.executeCommand('vscode.diff', original, proposed, `${vscode.workspace.asRelativePath(document.uri)}: Kestrel's proposal (${label}) ↔`, { preview: false });
-    setOpen(true);
+    setOpen();
     return proposal;
   }
 
@@ -205,7 +238,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     offerDecision(proposal, vscode.workspace.asRelativePath(document.uri));
   }
 
-  async function accept(p: Proposal | undefined = current): Promise<boolean> {
+  async function accept(p: Proposal | undefined): Promise<boolean> {
     if (!p || !docs.proposals.has(p.id)) return false;
     if (!p.done) {
       void notices.show('info', 'Kestrel: the proposal is still arriving; accept it when it is complete.');
@@ -226,24 +259,18 @@ export function registerActions(services: Services): vscode.Disposable[] {
     return applied;
   }
 
-  async function discard(p: Proposal | undefined = current): Promise<void> {
-    if (!p) return;
-    p.abort.abort();
-    await close(p);
+  async function discard(p: Proposal | undefined): Promise<void> {
+    if (p) await close(p);
   }
 
   async function close(p: Proposal): Promise<void> {
+    forget(p);
     const { proposed } = docs.uris(p);
     for (const group of vscode.window.tabGroups.all) {
       for (const tab of group.tabs) {
         const input = tab.input as { modified?: vscode.Uri } | undefined;
         if (input?.modified?.toString() === proposed.toString()) await vscode.window.tabGroups.close(tab);
       }
-    }
-    docs.proposals.delete(p.id);
-    if (current === p) {
-      current = undefined;
-      setOpen(false);
     }
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === p.document);
     if (!editor && !p.document.isClosed) await vscode.window.showTextDocument(p.document);
@@ -299,14 +326,16 @@ export function registerActions(services: Services): vscode.Disposable[] {
     vscode.commands.registerCommand('kestrel.document', () => propose('document')),
     vscode.commands.registerCommand('kestrel.fix', () => propose('fix')),
     vscode.commands.registerCommand('kestrel.generateTests', generateTests),
-    vscode.commands.registerCommand('kestrel.acceptProposal', () => accept()),
+    vscode.commands.registerCommand('kestrel.acceptProposal', (uri?: unknown) => accept(proposalFor(uri))),
     vscode.commands.registerCommand('kestrel.proposeReplacement', proposeReplacement),
-    vscode.commands.registerCommand('kestrel.discardProposal', () => discard()),
+    vscode.commands.registerCommand('kestrel.discardProposal', (uri?: unknown) => discard(proposalFor(uri))),
+    vscode.window.tabGroups.onDidChangeTabs(dropClosed),
   ];
   if (services.context.extensionMode === vscode.ExtensionMode.Test) {
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.proposal', () => (current ? { proposed: docs.provideTextDocumentContent(docs.uris(current).proposed), done: current.done } : undefined)),
       vscode.commands.registerCommand('kestrel._test.refactorWith', (instruction: string) => propose('refactor', instruction)),
+      vscode.commands.registerCommand('kestrel._test.proposals', () => [...docs.proposals.values()].map((p) => ({ proposed: docs.uris(p).proposed.toString(), file: p.document.uri.toString(), done: p.done }))),
       vscode.commands.registerCommand('kestrel._test.waitProposal', async () => {
         for (let i = 0; i < 200 && !(current?.done ?? true); i++) await new Promise((r) => setTimeout(r, 25));
         return current ? { proposed: docs.provideTextDocumentContent(docs.uris(current).proposed), done: current.done } : undefined;

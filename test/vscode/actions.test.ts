@@ -67,6 +67,34 @@ describe('Palette actions', () => {
     assert.equal(editor.document.getText(), original, 'one undo restores the original');
   });
 
+  it("a diff's own Accept applies that diff's proposal, not the newest; closing a diff drops its proposal", async () => {
+    const proposals = () => vscode.commands.executeCommand<{ proposed: string; file: string; done: boolean }[]>('kestrel._test.proposals');
+    const original = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
+    const first = await open('typescript', original);
+    first.selection = new vscode.Selection(0, 0, 2, 1);
+    await vscode.commands.executeCommand('kestrel._test.refactorWith', 'the first change');
+    await proposal();
+    const second = await open('typescript', `// second file\n${original}`);
+    second.selection = new vscode.Selection(1, 0, 3, 1);
+    await vscode.commands.executeCommand('kestrel._test.refactorWith', 'the second change');
+    await proposal();
+    const open2 = await proposals();
+    assert.equal(open2.length, 2);
+    const firstDiff = open2.find((p) => p.file === first.document.uri.toString())!;
+    // The ✓ in the first diff's title bar passes that diff's URI.
+    await vscode.commands.executeCommand('kestrel.acceptProposal', vscode.Uri.parse(firstDiff.proposed));
+    assert.equal(first.document.getText(), 'export const add = (a: number, b: number): number => a + b;\n');
+    assert.equal(second.document.getText(), `// second file\n${original}`, 'the newer proposal is untouched');
+    assert.deepEqual((await proposals()).map((p) => p.file), [second.document.uri.toString()]);
+    // Closing the second diff without a decision forgets it (and its document with it).
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'kestrel-proposal');
+    assert.ok(tab, 'the second diff is open');
+    await vscode.window.tabGroups.close(tab);
+    await waitFor(async () => ((await proposals()).length === 0) || undefined, 'the closed proposal to be dropped');
+    await vscode.commands.executeCommand('kestrel.acceptProposal');
+    assert.equal(second.document.getText(), `// second file\n${original}`, 'nothing left to accept');
+  });
+
   it('Discard leaves the document as it was', async () => {
     const original = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
     const editor = await open('typescript', original);
