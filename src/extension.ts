@@ -10,7 +10,7 @@ import { StatusBar, showStatusMenu } from './vscode/statusBar';
 import { selectModel } from './vscode/modelPicker';
 import { UsageTracker } from './vscode/usage';
 import type { Services } from './vscode/services';
-import type { KestrelApi } from './vscode/testApi';
+import type { KestrelApi, KestrelTestApi } from './vscode/testApi';
 import { registerInline } from './vscode/inline';
 import { registerChat } from './vscode/chatView';
 import { registerActions } from './vscode/actions';
@@ -95,26 +95,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
 
   log.info(`Kestrel ${context.extension.packageJSON.version} activated in ${Math.round(performance.now() - started)} ms (provider ${settings.provider}).`);
 
-  if (context.extensionMode !== vscode.ExtensionMode.Test) return {};
+  if (KESTREL_TEST_HOOKS && context.extensionMode === vscode.ExtensionMode.Test) return { test: registerTestApi(context, services, clients, keys, excludes) };
+  return {};
+}
+
+/** The hooks the extension-host suites drive Kestrel through; compiled out of the shipped bundle. */
+function registerTestApi(context: vscode.ExtensionContext, services: Services, clients: ClientProvider, keys: KeyStore, excludes: ExcludeRules): KestrelTestApi {
   context.subscriptions.push(
     registerNoticesHook(),
     vscode.commands.registerCommand('kestrel._test.isExcluded', (uri: string) => excludes.isExcluded(vscode.Uri.parse(uri))),
   );
   return {
-    test: {
-      secrets: {
-        get: async (provider) => (await keys.get(provider))?.key,
-        store: async (provider, key) => keys.store(provider, key, keyOrigin(clients.provider().baseUrl)),
-        delete: async (provider) => keys.delete(provider),
-      },
-      async complete(purpose, prompt) {
-        const handle = await services.clientFor(purpose);
-        if (!handle) return undefined;
-        const result = await handle.client.complete({ model: handle.model, messages: [{ role: 'user', content: prompt }], maxTokens: 64 });
-        return { text: result.text };
-      },
-      logUri: context.logUri,
+    secrets: {
+      get: async (provider) => (await keys.get(provider))?.key,
+      store: async (provider, key) => keys.store(provider, key, keyOrigin(clients.provider().baseUrl)),
+      delete: async (provider) => keys.delete(provider),
     },
+    async complete(purpose, prompt) {
+      const handle = await services.clientFor(purpose);
+      if (!handle) return undefined;
+      const result = await handle.client.complete({ model: handle.model, messages: [{ role: 'user', content: prompt }], maxTokens: 64 });
+      return { text: result.text };
+    },
+    logUri: context.logUri,
   };
 }
 

@@ -144,9 +144,15 @@ export function registerActions(services: Services): vscode.Disposable[] {
     };
   }
 
-  async function stream(action: ActionId, messages: ReturnType<typeof actionMessages>, onCode: (code: string) => void, label: string): Promise<string | undefined> {
+  /** Streams the answer; `sources` are the files whose text `messages` carry, judged again right before sending. */
+  async function stream(action: ActionId, messages: ReturnType<typeof actionMessages>, onCode: (code: string) => void, label: string, sources: vscode.Uri[]): Promise<string | undefined> {
     const handle = await services.clientFor('action', { interactive: true });
     if (!handle) return undefined;
+    const excluded = sources.find((uri) => services.isExcluded(uri));
+    if (excluded) {
+      void notices.show('warning', `Kestrel: ${vscode.workspace.asRelativePath(excluded)} is excluded (kestrel.exclude or .kestrelignore), so nothing was sent.`);
+      return undefined;
+    }
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Kestrel: ${ACTION_TITLES[action]} ${label}…`, cancellable: true }, async (_progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
@@ -185,7 +191,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     const reply = await stream(action, messages, (code) => {
       proposal.proposedCode = code;
       docs.refresh(proposal);
-    }, `lines ${found.target.startLine}–${found.target.endLine}`);
+    }, `lines ${found.target.startLine}–${found.target.endLine}`, [editor.document.uri]);
     proposal.done = true;
     proposal.incomplete = reply === undefined;
     if (reply === undefined || !proposal.proposedCode.trim()) {
@@ -308,7 +314,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     const example = testFiles.find((u) => u.path.endsWith(extension) && !services.isExcluded(u));
     const exampleText = example ? await readHead(example) : undefined;
     const messages = actionMessages('generateTests', found.target, { testPath, testExample: exampleText });
-    const reply = await stream('generateTests', messages, () => {}, found.target.path);
+    const reply = await stream('generateTests', messages, () => {}, found.target.path, example ? [editor.document.uri, example] : [editor.document.uri]);
     if (!reply) return;
     const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const fileUri = await freeName(folder ? vscode.Uri.joinPath(folder.uri, testPath) : vscode.Uri.file(testPath));
@@ -331,7 +337,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     vscode.commands.registerCommand('kestrel.discardProposal', (uri?: unknown) => discard(proposalFor(uri))),
     vscode.window.tabGroups.onDidChangeTabs(dropClosed),
   ];
-  if (services.context.extensionMode === vscode.ExtensionMode.Test) {
+  if (KESTREL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.proposal', () => (current ? { proposed: docs.provideTextDocumentContent(docs.uris(current).proposed), done: current.done } : undefined)),
       vscode.commands.registerCommand('kestrel._test.refactorWith', (instruction: string) => propose('refactor', instruction)),

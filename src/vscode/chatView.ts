@@ -3,7 +3,7 @@
 // that pass the protocol's validation.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { addUsage, boundSessions, messagesWithinBudget, titleFor, userContent, type Session, type Turn } from '../core/chat/history';
+import { addUsage, boundSessions, messagesWithinBudget, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
 import { KestrelError } from '../core/client/errors';
 import { notices } from './errorReporter';
@@ -44,7 +44,7 @@ export function registerChat(services: Services): vscode.Disposable[] {
       await panel.send(args.prompt);
     }),
   ];
-  if (services.context.extensionMode === vscode.ExtensionMode.Test) {
+  if (KESTREL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.chatState', () => panel.snapshot()),
       vscode.commands.registerCommand('kestrel._test.chatMessage', (message: unknown) => panel.receive(message)),
@@ -63,6 +63,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pendingDelta = '';
   private deltaTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Attachments (turn id and label) the user was already told are left out: told once each. */
+  private readonly toldLeftOut = new Set<string>();
 
   constructor(private readonly services: Services) {
     this.sessions = services.context.workspaceState.get<Session[]>(SESSIONS_KEY, []).filter((s) => s && Array.isArray(s.turns));
@@ -224,7 +226,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       id: randomBytes(4).toString('hex'),
       role: 'user',
       content: text,
-      context: this.attachments.length ? this.attachments.map((a) => `${a.label} (${a.languageId}):\n\`\`\`${a.languageId}\n${a.text}\n\`\`\``).join('\n\n') : undefined,
+      attached: this.attachments.length ? this.attachments.map((a) => ({ uri: a.uri, label: a.label, block: `${a.label} (${a.languageId}):\n\`\`\`${a.languageId}\n${a.text}\n\`\`\`` })) : undefined,
       attachmentLabels: this.attachments.map((a) => a.label),
     };
     this.attachments = [];
@@ -243,7 +245,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
 
   private async answer(): Promise<void> {
     const answer: Turn = { id: randomBytes(4).toString('hex'), role: 'assistant', content: '' };
-    const messages = messagesWithinBudget(this.session.turns, BUDGET_CHARS);
+    const conversation = [...this.session.turns];
     this.session.turns.push(answer);
     this.session.updatedAt = Date.now();
     const abort = new AbortController();
@@ -252,6 +254,10 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     try {
       const handle = await this.services.clientFor('chat', { interactive: true });
       if (!handle) throw new KestrelError('auth', 'Nothing was sent: Kestrel has no API key, base URL or model it may use for this provider.');
+      // Judged now, not when attached: a file excluded since the question was asked stays home.
+      const { turns, leftOut } = withoutExcluded(conversation, (uri) => this.isExcluded(uri));
+      this.tellLeftOut(leftOut);
+      const messages = messagesWithinBudget(turns, BUDGET_CHARS);
       const stream = handle.client.stream({ model: handle.model, messages, maxTokens: 4096, temperature: 0.3 }, { signal: abort.signal });
       for await (const delta of stream) {
         answer.content += delta;
@@ -276,6 +282,24 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       await this.save();
       this.postState();
     }
+  }
+
+  private isExcluded(uri: string): boolean {
+    return this.services.isExcluded(vscode.Uri.parse(uri));
+  }
+
+  /** Says once per attachment that it was left out of what was sent, naming it, never its content. */
+  private tellLeftOut(leftOut: { turnId: string; label: string }[]): void {
+    const labels = leftOut.filter((l) => !this.toldLeftOut.has(`${l.turnId}:${l.label}`)).map((l) => l.label);
+    if (!labels.length) return;
+    for (const l of leftOut) this.toldLeftOut.add(`${l.turnId}:${l.label}`);
+    const one = labels.length === 1;
+    void notices.show('info', `Kestrel: ${labels.join(', ')} ${one ? 'was' : 'were'} left out of what was sent: ${one ? 'its file is' : 'their files are'} now excluded (kestrel.exclude or .kestrelignore).`);
+  }
+
+  /** The chips under a question: an attachment whose file is now excluded says it is left out. */
+  private attachmentLabels(t: Turn): string[] | undefined {
+    return t.attached ? t.attached.map((a) => (this.isExcluded(a.uri) ? `${a.label} (left out: excluded)` : a.label)) : t.attachmentLabels;
   }
 
   private stop(): void {
@@ -322,7 +346,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       id: t.id,
       role: t.role,
       content: t.content,
-      attachments: t.attachmentLabels?.map((label) => ({ label })),
+      attachments: this.attachmentLabels(t)?.map((label) => ({ label })),
       error: t.error,
       usage: t.usage,
       streaming: t.id === streamingId,
@@ -352,10 +376,10 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     void this.view?.webview.postMessage(message);
   }
 
-  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string }[]; attachments: string[]; sessions: number; busy: boolean; sent?: string } {
+  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[] }[]; attachments: string[]; sessions: number; busy: boolean; sent?: string } {
     return {
       sessionId: this.session.id,
-      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action })),
+      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action, attachments: this.attachmentLabels(t) })),
       attachments: this.attachments.map((a) => a.label),
       sessions: this.sessions.length,
       busy: this.request !== undefined,

@@ -70,6 +70,13 @@ export function registerInline(services: Services): vscode.Disposable[] {
     },
   };
 
+  // Recent edits are judged when recorded and again when a request reads them: an edit in a
+  // language with automatic suggestions off never enters, one of a file excluded since is dropped.
+  engine.recentEdits.setPolicy({
+    language: (languageId) => inlineLanguageEnabled(services.settings().inline, languageId),
+    file: (uri) => !services.isExcluded(vscode.Uri.parse(uri)),
+  });
+
   const disposables: vscode.Disposable[] = [
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     vscode.commands.registerCommand('kestrel.triggerInline', async () => {
@@ -102,14 +109,14 @@ export function registerInline(services: Services): vscode.Disposable[] {
       for (let i = from; i <= to; i++) lines.push(document.lineAt(i).text.slice(0, MAX_EDIT_LINE));
       const text = lines.join('\n').slice(0, 1200);
       if (looksBinary(text)) return;
-      engine.recentEdits.record({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, line });
+      engine.recentEdits.record({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, line, languageId: document.languageId });
     }),
     vscode.workspace.onDidCloseTextDocument((document) => engine.forget(document.uri.toString())),
     readonly,
     { dispose: () => engine.dispose() },
   ];
 
-  if (testHooksEnabled(services.context, vscode.ExtensionMode)) {
+  if (KESTREL_TEST_HOOKS && testHooksEnabled(services.context, vscode.ExtensionMode)) {
     services.log.info('Test hooks are on (kestrel._test.* commands).');
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.inlineStats', () => ({ ...engine.counters, inFlight: engine.requestsInFlight })),

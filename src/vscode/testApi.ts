@@ -22,9 +22,10 @@ export interface KestrelApi {
 }
 
 /**
- * Test hooks (commands named `kestrel._test.*`) are registered under a test launcher, and in an
- * installed extension only when the browser checks start VS Code with `KESTREL_TEST_HOOKS=1`: the
- * load check reads the extension host's memory from an installed .vsix.
+ * Test hooks (commands named `kestrel._test.*`) exist only in builds made with them (see
+ * src/types/build.d.ts; the shipped .vsix has none). There they are registered under a test
+ * launcher, and in an installed extension when the browser checks start VS Code with
+ * `KESTREL_TEST_HOOKS=1`: the load check reads the extension host's memory from an installed .vsix.
  */
 export function testHooksEnabled(context: vscode.ExtensionContext, mode: typeof vscode.ExtensionMode): boolean {
   return context.extensionMode === mode.Test || process.env.KESTREL_TEST_HOOKS === '1';

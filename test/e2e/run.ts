@@ -15,7 +15,7 @@
 //   `ctx.chatFrame()` is the chat webview's inner frame; `ctx.setTheme('dark')` switches live.
 // `node out/test/e2e/run.js [filter]` runs the check files whose name contains `filter`.
 import { execSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startFakeServer, type FakeServer, type FakeServerOptions } from '../support/fake-server';
@@ -60,8 +60,15 @@ const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
 const THEME_LABELS = { light: 'Light Modern', dark: 'Dark Modern' };
 const statusItem = (page: Page) => page.locator('.statusbar-item', { hasText: 'Kestrel' }).first();
 
-export async function runCheckFile(file: string, vsix: string): Promise<{ passed: number; failed: number }> {
-  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark'; fresh?: boolean; workspaceTrust?: boolean; env?: Record<string, string>; noFolder?: boolean };
+/** The packages the checks install: what ships, and (made on first use) the same build with its test hooks kept. */
+export interface Packages {
+  shipped: string;
+  withTestHooks(): string;
+}
+
+export async function runCheckFile(file: string, packages: Packages): Promise<{ passed: number; failed: number }> {
+  const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark'; fresh?: boolean; workspaceTrust?: boolean; env?: Record<string, string>; noFolder?: boolean; testHooks?: boolean };
+  const vsix = module.testHooks ? packages.withTestHooks() : packages.shipped;
   const base = file.replace(/^.*\//, '').replace(/\.check\.js$/, '');
   const install = ensureInstalled();
   const server = await startFakeServer({ flavour: 'openai', ...module.server });
@@ -184,12 +191,33 @@ function checkFiles(dir: string, prefix = ''): string[] {
   });
 }
 
+/** Packages the project's files with the bundles already built in `dir`/dist into `out`. */
+function packageFrom(dir: string, out: string): void {
+  for (const name of ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media']) {
+    cpSync(join(REPO, name), join(dir, name), { recursive: true });
+  }
+  execSync(`"${join(REPO, 'node_modules', '.bin', 'vsce')}" package --no-dependencies --out "${out}"`, { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 async function main(): Promise<void> {
   const filter = process.argv[2];
   const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
-  console.log('Packaging the .vsix for the browser checks…');
+  let withHooks: string | undefined;
+  const packages: Packages = {
+    shipped: join(REPO, `kestrel-${version}.vsix`),
+    withTestHooks() {
+      if (!withHooks) {
+        // Built into its own folder and packaged from a copy of the project's files, so dist/ and the shipped .vsix stay as they are.
+        console.log('Packaging a .vsix with its test hooks for the checks that need them…');
+        withHooks = join(REPO, 'test-results', `kestrel-${version}-test-hooks.vsix`);
+        execSync(`node esbuild.mjs --production --test-hooks --outdir test-results/hooks-build/dist`, { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+        packageFrom(join(REPO, 'test-results', 'hooks-build'), withHooks);
+      }
+      return withHooks;
+    },
+  };
+  console.log('Packaging the .vsix for the browser checks (as shipped: no test hooks)…');
   execSync('npm run --silent package', { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-  const vsix = join(REPO, `kestrel-${version}.vsix`);
   const files = checkFiles(__dirname)
     .filter((f) => !filter || f.includes(filter))
     .sort();
@@ -197,7 +225,7 @@ async function main(): Promise<void> {
   let failed = 0;
   for (const f of files) {
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not finish within ${FILE_TIMEOUT_MS / 60_000} minutes`)), FILE_TIMEOUT_MS).unref());
-    const result = await Promise.race([runCheckFile(join(__dirname, f), vsix), timeout]).catch((error) => {
+    const result = await Promise.race([runCheckFile(join(__dirname, f), packages), timeout]).catch((error) => {
       console.log(`  ✘ ${f}: could not run: ${error?.stack ?? error}`);
       return { passed: 0, failed: 1 };
     });
