@@ -4,12 +4,22 @@
 import type { ChatMessage } from '../client/types';
 import type { UsageFigures } from './protocol';
 
+/** Code attached to a question, kept with the file it came from so it can be judged again at each send. */
+export interface AttachedCode {
+  uri: string;
+  label: string;
+  /** As sent to the model: the label, the language and the fenced code. */
+  block: string;
+}
+
 export interface Turn {
   id: string;
   role: 'user' | 'assistant';
   /** What the user typed, or the answer. */
   content: string;
-  /** The code attached to a question, as sent to the model. */
+  /** The code attached to a question, with its files (questions asked since attachments name their files). */
+  attached?: AttachedCode[];
+  /** The code attached to a question, as sent to the model (questions saved before `attached` existed). */
   context?: string;
   attachmentLabels?: string[];
   error?: { message: string; action?: 'setApiKey' | 'selectModel' | 'showLog' };
@@ -33,7 +43,27 @@ export const SYSTEM_PROMPT =
 
 /** The user turn as the model sees it: the question, then the attached code. */
 export function userContent(turn: Turn): string {
-  return turn.context ? `${turn.content}\n\n${turn.context}` : turn.content;
+  const context = turn.attached ? turn.attached.map((a) => a.block).join('\n\n') : turn.context;
+  return context ? `${turn.content}\n\n${context}` : turn.content;
+}
+
+/**
+ * The conversation as it may be sent now: each question without the attachments whose file is
+ * excluded at this moment (an exclusion added after the question applies to every later send), and
+ * what was left out. The turns given are not changed.
+ */
+export function withoutExcluded(turns: Turn[], isExcluded: (uri: string) => boolean): { turns: Turn[]; leftOut: { turnId: string; label: string }[] } {
+  const leftOut: { turnId: string; label: string }[] = [];
+  const kept = turns.map((turn) => {
+    if (!turn.attached?.length) return turn;
+    const allowed = turn.attached.filter((a) => {
+      if (!isExcluded(a.uri)) return true;
+      leftOut.push({ turnId: turn.id, label: a.label });
+      return false;
+    });
+    return allowed.length === turn.attached.length ? turn : { ...turn, attached: allowed };
+  });
+  return { turns: kept, leftOut };
 }
 
 /**
@@ -59,7 +89,7 @@ export function messagesWithinBudget(turns: Turn[], budgetChars: number, system 
 }
 
 export function sessionChars(session: Session): number {
-  return session.turns.reduce((n, t) => n + t.content.length + (t.context?.length ?? 0), 0);
+  return session.turns.reduce((n, t) => n + t.content.length + (t.context?.length ?? 0) + (t.attached?.reduce((m, a) => m + a.block.length, 0) ?? 0), 0);
 }
 
 /** Keeps storage bounded: the newest sessions, each cut to its newest turns within the size limit. */
