@@ -5,12 +5,28 @@
 // `.vscode/settings.json` with `"kestrel.exclude": []` would otherwise replace the user's list (and
 // the defaults that keep `.env` files and keys at home), so the user-level value (or the default)
 // always applies, and the workspace's and folder's values are added to it.
+//
+// A file is judged by the path it was opened by AND by its real path: a link with a harmless name
+// (`notes.txt -> .env`), or a file reached through a linked folder (`linkdir/x` with
+// `linkdir -> private/` and `private/` in `.kestrelignore`), is excluded when either path is.
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { createExcludeMatcher, type ExcludeMatcher } from '../core/exclude';
+
+/** Schemes whose path is a path on this machine's disk (the file itself, or the file seen another way). */
+const DISK_SCHEMES = new Set(['file', 'untitled', 'git', 'vscode-notebook-cell', 'vscode-userdata']);
+/** How long a resolved real path is trusted: a file can be replaced by a link at any time. */
+const REAL_PATH_TTL_MS = 2000;
+const REAL_PATH_CACHE_SIZE = 500;
 
 export class ExcludeRules implements vscode.Disposable {
   /** Per workspace folder; a folder missing here is still loading, and counts as excluded. */
   private matchers = new Map<string, ExcludeMatcher>();
+  /** Each folder's own real path, when it differs from its path (a workspace opened through a link). */
+  private realRoots = new Map<string, string>();
+  /** Real paths by path, for REAL_PATH_TTL_MS: isExcluded runs on every keystroke. */
+  private realPaths = new Map<string, { real: string | undefined; at: number }>();
   private fallback: ExcludeMatcher;
   private generation = 0;
   private readonly watcher = vscode.workspace.createFileSystemWatcher('**/.kestrelignore');
@@ -40,7 +56,15 @@ export class ExcludeRules implements vscode.Disposable {
   reload(): void {
     const generation = ++this.generation;
     this.fallback = createExcludeMatcher(this.globsFor(undefined));
+    this.realPaths.clear();
     const folders = vscode.workspace.workspaceFolders ?? [];
+    this.realRoots = new Map(
+      folders.flatMap((folder) => {
+        const real = folder.uri.scheme === 'file' ? realPathOf(folder.uri.fsPath) : undefined;
+        const path = real === undefined ? undefined : vscode.Uri.file(real).path;
+        return path !== undefined && path !== folder.uri.path ? [[folder.uri.toString(), path] as const] : [];
+      }),
+    );
     void Promise.all(
       folders.map(async (folder) => {
         let text: string | undefined;
@@ -58,12 +82,41 @@ export class ExcludeRules implements vscode.Disposable {
   }
 
   isExcluded(uri: vscode.Uri): boolean {
-    const found = folderOf(uri);
-    if (!found) return this.fallback.isExcluded(uri.path);
+    if (this.judge(uri.path, folderOf(uri))) return true;
+    const real = this.realPath(uri);
+    return real !== undefined && real !== uri.path && this.judge(real, this.folderOfReal(real));
+  }
+
+  private judge(path: string, found: { folder: vscode.WorkspaceFolder; relative: string } | undefined): boolean {
+    if (!found) return this.fallback.isExcluded(path);
     const matcher = this.matchers.get(found.folder.uri.toString());
     // The folder's `.kestrelignore` is not read yet (just after start-up, or a folder just added).
     if (!matcher) return true;
-    return matcher.isExcluded(uri.path, found.relative);
+    return matcher.isExcluded(path, found.relative);
+  }
+
+  /** The real path (links resolved, as a URI path) of a document on this machine's disk; undefined for others. */
+  private realPath(uri: vscode.Uri): string | undefined {
+    if (!DISK_SCHEMES.has(uri.scheme) || !uri.path.startsWith('/')) return undefined;
+    const now = Date.now();
+    const known = this.realPaths.get(uri.path);
+    if (known && now - known.at < REAL_PATH_TTL_MS) return known.real;
+    const resolved = realPathOf(vscode.Uri.file(uri.path).fsPath);
+    const real = resolved === undefined ? undefined : vscode.Uri.file(resolved).path;
+    if (this.realPaths.size >= REAL_PATH_CACHE_SIZE) this.realPaths.clear();
+    this.realPaths.set(uri.path, { real, at: now });
+    return real;
+  }
+
+  /** The workspace folder a real path lies in, by the folder's path or by its own real path. */
+  private folderOfReal(real: string): { folder: vscode.WorkspaceFolder; relative: string } | undefined {
+    const direct = folderOf(vscode.Uri.file(real));
+    if (direct) return direct;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const root = this.realRoots.get(folder.uri.toString())?.replace(/\/+$/, '');
+      if (root !== undefined && real.startsWith(root + '/')) return { folder, relative: real.slice(root.length + 1) };
+    }
+    return undefined;
   }
 
   dispose(): void {
@@ -83,4 +136,24 @@ function folderOf(uri: vscode.Uri): { folder: vscode.WorkspaceFolder; relative: 
     .filter((f) => uri.path.startsWith(f.uri.path.replace(/\/+$/, '') + '/'))
     .sort((a, b) => b.uri.path.length - a.uri.path.length)[0];
   return folder ? { folder, relative: uri.path.slice(folder.uri.path.replace(/\/+$/, '').length + 1) } : undefined;
+}
+
+/**
+ * The real path of `fsPath`, links resolved. A path that does not exist (yet) resolves through its
+ * nearest existing folder, so a new file in a linked folder is judged where it will be written.
+ */
+function realPathOf(fsPath: string): string | undefined {
+  let rest: string[] = [];
+  let path = fsPath;
+  for (let depth = 0; depth < 64; depth++) {
+    try {
+      return join(realpathSync.native(path), ...rest);
+    } catch {
+      const parent = dirname(path);
+      if (parent === path) return undefined;
+      rest = [basename(path), ...rest];
+      path = parent;
+    }
+  }
+  return undefined;
 }
