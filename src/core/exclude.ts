@@ -35,3 +35,28 @@ export function createExcludeMatcher(globs: readonly string[], ignoreFileText?: 
     },
   };
 }
+
+/**
+ * Lines shorter than this (trimmed) are too common to recognise a file by (`}`, `return null;`):
+ * the language-model path looks for the longer lines of an open excluded document.
+ */
+export const RECOGNISED_LINE = 12;
+/** The active editor's document is the one a chat attaches unasked: its short lines count too (`PW=hunter2`). */
+export const RECOGNISED_LINE_ACTIVE = 6;
+
+/**
+ * Whether `sent` carries text of a document: any of its lines, trimmed, at least `minLine`
+ * characters long, appears in `sent`. Used where the text arrives without the file it came from
+ * (VS Code's chat calling Kestrel's models), to refuse text of excluded documents.
+ */
+export function carriesTextOf(sent: string, documentText: string, minLine = RECOGNISED_LINE): boolean {
+  if (!sent || !documentText) return false;
+  const tried = new Set<string>();
+  for (const raw of documentText.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.length < minLine || tried.has(line)) continue;
+    tried.add(line);
+    if (sent.includes(line)) return true;
+  }
+  return false;
+}

@@ -12,7 +12,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { createExcludeMatcher, type ExcludeMatcher } from '../core/exclude';
+import { carriesTextOf, createExcludeMatcher, RECOGNISED_LINE, RECOGNISED_LINE_ACTIVE, type ExcludeMatcher } from '../core/exclude';
 
 /** Schemes whose path is a path on this machine's disk (the file itself, or the file seen another way). */
 const DISK_SCHEMES = new Set(['file', 'untitled', 'git', 'vscode-notebook-cell', 'vscode-userdata']);
@@ -156,4 +156,16 @@ function realPathOf(fsPath: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The open excluded document whose text `sent` carries, if any: for text that arrives without the
+ * file it came from (VS Code's chat calling Kestrel's models). Every open excluded document is
+ * checked by its longer lines; the active editor's, which a chat attaches unasked, by shorter ones too.
+ */
+export function excludedDocumentIn(sent: string, isExcluded: (uri: vscode.Uri) => boolean): vscode.TextDocument | undefined {
+  const active = vscode.window.activeTextEditor?.document;
+  return vscode.workspace.textDocuments.find(
+    (document) => isExcluded(document.uri) && carriesTextOf(sent, document.getText(), document === active ? RECOGNISED_LINE_ACTIVE : RECOGNISED_LINE),
+  );
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ChatMessage, Role } from '../core/client/types';
 import { capReachedMessage } from '../core/usage';
+import { excludedDocumentIn } from './excludeRules';
 import type { Services } from './services';
 
 interface ModelInformation {
@@ -72,6 +73,10 @@ export function registerLanguageModels(services: Services): vscode.Disposable[] 
       if (services.usageCapReached()) throw new Error(capReachedMessage(services.settings().usage.dailyLimitUsd));
       const handle = await services.clientFor('chat', { interactive: true });
       if (!handle) throw new Error('Kestrel has no API key for this provider. Run "Kestrel: Set API Key".');
+      // The messages arrive as text without the files they came from: a request carrying text of an
+      // excluded document open in the editor is refused, naming the file, never the text (docs/security.md).
+      const excluded = excludedDocumentIn(messages.map((m) => textOf(m.content)).join('\n'), (uri) => services.isExcluded(uri));
+      if (excluded) throw new Error(`Kestrel sent nothing: the request contains text of ${vscode.workspace.asRelativePath(excluded.uri)}, which is excluded (kestrel.exclude or .kestrelignore). Leave that file out of the question (start a new chat if an earlier message carries it).`);
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {

@@ -3,14 +3,15 @@
 // another machine asks first (once), excluded and .kestrelignore'd files never reach any request
 // body, and what Restricted Mode declares.
 import * as assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startFakeServer, type FakeServer } from '../support/fake-server';
 import { chatState, kestrel, notices, resetSettings, scratch, setSettings, sleep, TEST_KEY, useFakeServer, waitFor } from './helpers';
 
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.exclude', 'kestrel.inline.debounceMs'];
-const DEFAULT_EXCLUDE = ['**/.env*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/*.p12', '**/.npmrc', '**/.netrc'];
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
 const file = (relative: string) => vscode.Uri.joinPath(folder(), relative);
@@ -46,9 +47,11 @@ async function removeWorkspaceSettings(): Promise<void> {
   await sleep(200);
 }
 
-function packageJson(): { contributes: { configuration: { properties: Record<string, { scope?: string }> } }; capabilities: { untrustedWorkspaces: { supported: unknown; description?: string; restrictedConfigurations?: string[] } } } {
+function packageJson(): { contributes: { configuration: { properties: Record<string, { scope?: string; default?: unknown }> } }; capabilities: { untrustedWorkspaces: { supported: unknown; description?: string; restrictedConfigurations?: string[] } } } {
   return vscode.extensions.getExtension('kestrel-labs.kestrel')!.packageJSON;
 }
+/** The default `kestrel.exclude`, as the installed extension declares it. */
+const defaultExclude = () => packageJson().contributes.configuration.properties['kestrel.exclude'].default as string[];
 
 
 describe('Security', () => {
@@ -210,7 +213,7 @@ describe('Security', () => {
       await writeText(file('src/control.ts'), lookalike(CONTROL));
       await writeText(file('src/checkout.ts'), `import type { Item } from './cart';\n\nexport function checkoutTotal(items: Item[]): number {\n  const sum = items.reduce((sum, item) => sum + item.price * item.quantity, 0);\n  return \n}\n`);
       await writeText(file('.kestrelignore'), '# kept at home\nprivate/\n');
-      await configure({ 'kestrel.exclude': [...DEFAULT_EXCLUDE, '**/secrets/**'] });
+      await configure({ 'kestrel.exclude': [...defaultExclude(), '**/secrets/**'] });
       for (const path of ['secrets/config.ts', 'private/notes.ts', '.env']) await waitFor(async () => (await isExcluded(file(path))) || undefined, `${path} to count as excluded`, 10_000);
       assert.equal(await isExcluded(file('src/checkout.ts')), false);
     });
@@ -322,6 +325,157 @@ describe('Security', () => {
         await removeWorkspaceSettings();
       }
       assertNoCanary();
+    });
+
+    describe('judged when the text is sent, by the real path', () => {
+      const PASSWORD = 'KESTREL-CANARY-PASSWORD-5d0c3';
+      const LATER_EDIT = 'KESTREL-CANARY-LATER-EDIT-1e9a4';
+      const LATER_ATTACHMENT = 'KESTREL-CANARY-LATER-ATTACHMENT-72b8f';
+      const root = () => folder().fsPath;
+      const excludeAlso = async (...globs: string[]) => {
+        await configure({ 'kestrel.exclude': [...defaultExclude(), '**/secrets/**', ...globs] });
+      };
+      let asked = 0;
+      /** An explicit suggestion after checkout.ts's `return `, in the first column; returns the prompt sent. */
+      const suggestInCheckout = async (): Promise<string> => {
+        const checkout = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file('src/checkout.ts')), vscode.ViewColumn.One);
+        // A line no earlier request had, so the answer cannot come from the cache.
+        await checkout.edit((e) => e.replace(new vscode.Range(1, 0, 1, checkout.document.lineAt(1).text.length), `// ask ${++asked} ${Date.now()}`));
+        checkout.selection = new vscode.Selection(4, 9, 4, 9);
+        const before = completions(first).length;
+        await provideInline(true);
+        assert.equal(completions(first).length, before + 1, 'the suggestion was asked for');
+        return JSON.stringify(completions(first).at(-1)!.body);
+      };
+      const revertAll = async () => {
+        for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file')) {
+          await vscode.window.showTextDocument(document);
+          await vscode.commands.executeCommand('workbench.action.files.revert');
+        }
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      };
+
+      afterEach(async () => {
+        await revertAll();
+        await excludeAlso();
+      });
+      after(async () => {
+        for (const path of ['notes.txt', 'linkdir', 'notes', 'src/later.ts', 'src/attached.ts']) await remove(file(path));
+      });
+
+      it('a symlink with a harmless name that points at .env is excluded and sends nothing', async () => {
+        symlinkSync('.env', join(root(), 'notes.txt'));
+        assert.equal(await isExcluded(file('notes.txt')), true, 'notes.txt -> .env counts as excluded');
+        const before = first.requests.length;
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file('notes.txt')));
+        assert.match(editor.document.getText(), new RegExp(CANARY_ENV), 'the link shows the .env file');
+        editor.selection = new vscode.Selection(0, 0, 0, 10);
+        assert.equal(await provideInline(true), undefined);
+        await vscode.commands.executeCommand('kestrel.explain');
+        await vscode.commands.executeCommand('kestrel._test.chatMessage', { type: 'attachFile' });
+        assert.deepEqual((await chatState()).attachments, [], 'notes.txt was attached');
+        await sleep(100);
+        assert.equal(first.requests.length, before, 'a request went out for notes.txt');
+        assertNoCanary();
+      });
+
+      it('a file reached through a symlinked folder is excluded by .kestrelignore on its real path', async () => {
+        symlinkSync(join(root(), 'private'), join(root(), 'linkdir'), 'dir');
+        const linked = file('linkdir/notes.ts');
+        await waitFor(async () => (await isExcluded(linked)) || undefined, 'linkdir/notes.ts (really private/notes.ts) to count as excluded', 5000);
+        const before = first.requests.length;
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(linked), vscode.ViewColumn.Two);
+        assert.ok(editor.document.getText().includes(CANARY_IGNORE), 'the link shows private/notes.ts');
+        editor.selection = new vscode.Selection(4, 0, 4, 0);
+        assert.equal(await provideInline(true), undefined);
+        assert.equal(first.requests.length, before, 'a request went out for linkdir/notes.ts');
+        // Nor as context: edited (a recent edit) and visible beside the file being completed.
+        await editor.edit((e) => e.insert(new vscode.Position(3, 0), `  // ${CANARY_IGNORE} edited through the link\n`));
+        const prompt = await suggestInCheckout();
+        assert.ok(!prompt.includes(CANARY_IGNORE), 'linkdir/notes.ts was sent as context');
+        assertNoCanary();
+      });
+
+      it('a password typed into a plain-text note never reaches any request (recent edits)', async () => {
+        mkdirSync(join(root(), 'notes'), { recursive: true });
+        await writeText(file('notes/todo.txt'), 'To do\n\n');
+        const note = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file('notes/todo.txt')), vscode.ViewColumn.One);
+        assert.equal(note.document.languageId, 'plaintext');
+        // Words that resemble checkout.ts, so the edit would be chosen as related code if it were kept.
+        await note.edit((e) => e.insert(new vscode.Position(2, 0), `checkout items reduce sum item price quantity number return\nexport function checkoutTotal(items: Item[]) from cart\ndatabase password: ${PASSWORD}\n`));
+        const prompt = await suggestInCheckout();
+        assert.ok(!prompt.includes(PASSWORD), 'the note typed in plain text was sent as related code');
+        assert.ok(!everythingSent().includes(PASSWORD), 'the password reached the server');
+      });
+
+      it('an exclusion added after an edit is honoured at the next suggestion (recent edits)', async () => {
+        await writeText(file('src/later.ts'), lookalike('later'));
+        const later = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file('src/later.ts')), vscode.ViewColumn.One);
+        await later.edit((e) => e.insert(new vscode.Position(3, 0), `  // ${LATER_EDIT} edited\n`));
+        // Shown in the same column: later.ts is no longer visible, only remembered as a recent edit.
+        assert.ok((await suggestInCheckout()).includes(LATER_EDIT), 'before the exclusion the edit is sent as related code (so the check below means something)');
+        await excludeAlso('**/later.ts');
+        await waitFor(async () => (await isExcluded(file('src/later.ts'))) || undefined, 'src/later.ts to count as excluded');
+        assert.ok(!(await suggestInCheckout()).includes(LATER_EDIT), 'the edit of a now excluded file was sent');
+      });
+
+      it('an attachment whose file became excluded later is left out of the next question, and the chat says so', async () => {
+        await writeText(file('src/attached.ts'), `export const marker = '${LATER_ATTACHMENT}';\n`);
+        const attachment = { uri: file('src/attached.ts').toString(), languageId: 'typescript', startLine: 0, endLine: 0, text: `export const marker = '${LATER_ATTACHMENT}';` };
+        await vscode.commands.executeCommand('kestrel.chat.send', { prompt: 'What is this marker?', attachment, newSession: true });
+        assert.ok(JSON.stringify(completions(first).at(-1)!.body).includes(LATER_ATTACHMENT), 'the attachment was sent while it was allowed');
+        await excludeAlso('**/attached.ts');
+        await waitFor(async () => (await isExcluded(file('src/attached.ts'))) || undefined, 'src/attached.ts to count as excluded');
+        await notices({ reset: true, answers: {} });
+        const before = completions(first).length;
+        await vscode.commands.executeCommand('kestrel.chat.send', { prompt: 'And why?' });
+        assert.equal(completions(first).length, before + 1, 'the follow-up was sent');
+        const sent = JSON.stringify(completions(first).at(-1)!.body);
+        assert.ok(sent.includes('What is this marker?') && sent.includes('And why?'), 'the conversation itself is still sent');
+        assert.ok(!sent.includes(LATER_ATTACHMENT), 'the attachment of a now excluded file was sent again');
+        const said = (await notices()).map((n) => n.message).join('\n');
+        assert.match(said, /attached\.ts:1.*left out|left out.*attached\.ts:1/, `the chat says what it left out: ${said}`);
+        assert.ok(!said.includes(LATER_ATTACHMENT), 'the note names no content');
+        const question = (await vscode.commands.executeCommand<{ turns: { role: string; attachments?: string[] }[] }>('kestrel._test.chatState')).turns[0];
+        assert.match(question.attachments?.join(' ') ?? '', /attached\.ts:1 \(left out: excluded\)/, 'the question\'s chip says it was left out');
+      });
+
+      it('Kestrel\'s models in VS Code\'s chat refuse a request that carries text of an open excluded file', async function () {
+        const lm = vscode.lm as typeof vscode.lm | undefined;
+        if (typeof lm?.selectChatModels !== 'function') return this.skip(); // this VS Code has no language model API
+        const [model] = await waitFor(async () => {
+          const models = await lm.selectChatModels({ vendor: 'kestrel' });
+          return models.length ? models : undefined;
+        }, 'Kestrel\'s models in VS Code\'s model list', 10_000);
+        const ask = async (text: string) => {
+          const source = new vscode.CancellationTokenSource();
+          try {
+            const response = await model.sendRequest([vscode.LanguageModelChatMessage.User(text)], {}, source.token);
+            let answer = '';
+            for await (const part of response.text) answer += part;
+            return answer;
+          } finally {
+            source.dispose();
+          }
+        };
+        // Allowed text goes (so the refusal below is the rule, not a broken path).
+        const before = completions(first).length;
+        await ask('What does checkoutTotal do?');
+        assert.equal(completions(first).length, before + 1, 'an ordinary question reached the server');
+
+        const env = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file('.env')));
+        const secretLine = env.document.lineAt(0).text;
+        await assert.rejects(ask(`Why does this fail?\n\n${secretLine}\n`), (error: Error) => {
+          assert.match(error.message, /excluded/);
+          assert.ok(!error.message.includes(CANARY_ENV), 'the refusal repeats no secret');
+          return true;
+        });
+        // The same text from a file that is open but not excluded goes.
+        const control = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file('src/control.ts')));
+        await ask(`Explain:\n${control.document.lineAt(3).text}`);
+        assert.equal(completions(first).length, before + 2, 'only the request with excluded text was refused');
+        assertNoCanary();
+      });
     });
   });
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createExcludeMatcher } from '../../../src/core/exclude';
+import { carriesTextOf, createExcludeMatcher, RECOGNISED_LINE, RECOGNISED_LINE_ACTIVE } from '../../../src/core/exclude';
 import { DEFAULT_EXCLUDE } from '../../../src/core/config';
 
 /**
@@ -71,5 +71,27 @@ describe('exclude matcher', () => {
     assert.equal(m.isExcluded('/w/sub/top-only.txt', 'sub/top-only.txt'), false);
     // Outside every workspace folder the ignore file does not apply (its paths are folder-relative).
     assert.equal(m.isExcluded('/elsewhere/private/x.md'), false);
+  });
+});
+
+describe('text of an excluded document in a request that names no file', () => {
+  const env = 'OPENROUTER_API_KEY=sk-or-v1-0123456789abcdef\nDEBUG=1\n\nPW=hunter2\nN=42\n';
+
+  it('is recognised by any longer line, wherever it sits in the request', () => {
+    assert.equal(carriesTextOf('Why does this fail?\n\nOPENROUTER_API_KEY=sk-or-v1-0123456789abcdef\n', env), true);
+    assert.equal(carriesTextOf('see `  OPENROUTER_API_KEY=sk-or-v1-0123456789abcdef  ` here', env), true, 'indentation and surrounding text do not hide it');
+  });
+
+  it('is not found in a request that only shares short or common lines with it', () => {
+    assert.equal(carriesTextOf('Set DEBUG=1 and PW=hunter2 in the shell', env), false, 'lines under 12 characters are not judged for an open document');
+    assert.equal(carriesTextOf('What does OPENROUTER_API_KEY do?', env), false, 'a name alone is not the line');
+    assert.equal(carriesTextOf('anything', ''), false);
+    assert.equal(carriesTextOf('', env), false);
+  });
+
+  it('judges the short lines of the active editor\'s document too', () => {
+    assert.equal(carriesTextOf('Set PW=hunter2 in the shell', env, RECOGNISED_LINE_ACTIVE), true);
+    assert.equal(carriesTextOf('Set N=42 in the shell', env, RECOGNISED_LINE_ACTIVE), false, 'under 6 characters: too common to judge');
+    assert.equal(RECOGNISED_LINE, 12);
   });
 });
