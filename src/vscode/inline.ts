@@ -181,11 +181,16 @@ function viewOf(document: vscode.TextDocument): DocumentView {
   };
 }
 
-/** Up to three other visible editors' documents, never excluded ones. */
+/**
+ * Up to three other visible editors' documents: never excluded ones, and, as for recent edits, none
+ * in a language with automatic suggestions off (a plain-text note open beside the code is not
+ * related code, and may hold a password).
+ */
 function neighbours(services: Services, current: vscode.TextDocument): DocumentView[] {
+  const inline = services.settings().inline;
   return vscode.window.visibleTextEditors
     .map((e) => e.document)
-    .filter((d, i, all) => d !== current && all.indexOf(d) === i && !SKIPPED_SCHEMES.has(d.uri.scheme) && !services.isExcluded(d.uri))
+    .filter((d, i, all) => d !== current && all.indexOf(d) === i && !SKIPPED_SCHEMES.has(d.uri.scheme) && !services.isExcluded(d.uri) && inlineLanguageEnabled(inline, d.languageId))
     .slice(0, 3)
     .map(viewOf);
 }

@@ -405,6 +405,10 @@ describe('Security', () => {
         await note.edit((e) => e.insert(new vscode.Position(2, 0), `checkout items reduce sum item price quantity number return\nexport function checkoutTotal(items: Item[]) from cart\ndatabase password: ${PASSWORD}\n`));
         const prompt = await suggestInCheckout();
         assert.ok(!prompt.includes(PASSWORD), 'the note typed in plain text was sent as related code');
+        // Nor while the note stays open beside the code, as another visible editor.
+        await vscode.window.showTextDocument(note.document, vscode.ViewColumn.Two);
+        assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === note.document), 'the note is visible');
+        assert.ok(!(await suggestInCheckout()).includes(PASSWORD), 'the visible plain-text note was sent as related code');
         assert.ok(!everythingSent().includes(PASSWORD), 'the password reached the server');
       });
 
