@@ -7,6 +7,7 @@ import { priceFor, type ModelPrice } from '../core/client/prices';
 import type { ModelInfo } from '../core/client/types';
 import type { ProviderId } from '../core/config';
 import { UsageLedger, chargeFor, countsTowardUsage, dayOf, formatTotals, usageMarkdown, type Charge } from '../core/usage';
+import { notices } from './errorReporter';
 
 const STATE_KEY = 'kestrel.usage';
 /** Prices the providers listed in `/models`, per base URL, so they outlive the session. */
@@ -102,7 +103,7 @@ export class UsageTracker implements vscode.Disposable {
 
   private offerResume(...extra: string[]): void {
     const message = `Kestrel paused automatic suggestions and requests from VS Code's chat: today's spending reached your cap of $${this.dailyLimitUsd().toFixed(2)} (kestrel.usage.dailyLimitUsd).`;
-    void vscode.window.showInformationMessage(message, 'Resume for Today', ...extra).then((picked) => {
+    void notices.show('info', message, 'Resume for Today', ...extra).then((picked) => {
       if (picked === 'Resume for Today') this.liftedOn = dayOf(new Date());
       if (picked === 'Show Usage') void vscode.commands.executeCommand('kestrel.showUsage');
     });

@@ -103,7 +103,8 @@ describe('Foundation', () => {
     assert.ok(await suggestAt(0), 'the first suggestion reaches the server');
     const each = spentToday() - start;
     assert.ok(each > 0, 'a stopped suggestion from a provider that reports no cost still costs something');
-    // Room for two and a half more suggestions.
+    // Room for two and a half more suggestions. The notice when the cap trips is dismissed.
+    await notices({ reset: true, answers: {} });
     await setSettings({ 'kestrel.usage.dailyLimitUsd': spentToday() + each * 2.5 });
     await sleep(150);
     let reached = 0;
@@ -133,6 +134,14 @@ describe('Foundation', () => {
     const row = new RegExp(`^\\| ${new Date().getFullYear()}-\\d\\d-\\d\\d \\| ${model} \\| \\d+ \\| ≈[\\d,]+ \\| ≈[\\d,]+ \\| ≈\\d+\\.\\d{4} \\|$`, 'm');
     assert.match(text, row, 'the row marks its tokens and cost as estimates');
     assert.match(text, /≈ marks a figure that includes estimates/);
+    assert.match((await notices()).map((n) => n.message).join('\n'), /paused automatic suggestions .*reached your cap/, 'the user was told once');
+
+    // Show Usage offers the way back: Resume for Today lets suggestions through again.
+    await notices({ answers: { 'reached your cap': 'Resume for Today' } });
+    await vscode.commands.executeCommand('kestrel.showUsage');
+    await sleep(100);
+    await notices({ answers: null });
+    assert.ok(await suggestAt(lines - 1), 'after Resume for Today a suggestion reaches the server again');
   });
 
   it('binds a key to a server: none is stored without a base URL, and one stored without an address is asked about before it goes anywhere', async () => {
