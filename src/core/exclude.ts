@@ -48,15 +48,32 @@ export const RECOGNISED_LINE_ACTIVE = 6;
  * Whether `sent` carries text of a document: any of its lines, trimmed, at least `minLine`
  * characters long, appears in `sent`. Used where the text arrives without the file it came from
  * (VS Code's chat calling Kestrel's models), to refuse text of excluded documents.
+ *
+ * Both texts come from outside, so the work is bounded: lines are looked up by their first
+ * `minLine` characters at each position of `sent`, and a text pathological enough to exhaust a
+ * budget linear in both sizes counts as carrying it (refusing is the safe side).
  */
 export function carriesTextOf(sent: string, documentText: string, minLine = RECOGNISED_LINE): boolean {
   if (!sent || !documentText) return false;
-  const tried = new Set<string>();
-  for (const raw of documentText.split(/\r?\n/)) {
+  const byStart = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const raw of documentText.split('\n')) {
     const line = raw.trim();
-    if (line.length < minLine || tried.has(line)) continue;
-    tried.add(line);
-    if (sent.includes(line)) return true;
+    if (line.length < minLine || seen.has(line)) continue;
+    seen.add(line);
+    const key = line.slice(0, minLine);
+    const lines = byStart.get(key);
+    if (lines) lines.push(line);
+    else byStart.set(key, [line]);
+  }
+  let budget = 8 * (sent.length + documentText.length) + 1024;
+  for (let i = 0; i + minLine <= sent.length; i++) {
+    const candidates = byStart.get(sent.slice(i, i + minLine));
+    if (!candidates) continue;
+    for (const line of candidates) {
+      budget -= line.length;
+      if (budget < 0 || sent.startsWith(line, i)) return true;
+    }
   }
   return false;
 }

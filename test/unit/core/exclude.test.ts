@@ -94,4 +94,22 @@ describe('text of an excluded document in a request that names no file', () => {
     assert.equal(carriesTextOf('Set N=42 in the shell', env, RECOGNISED_LINE_ACTIVE), false, 'under 6 characters: too common to judge');
     assert.equal(RECOGNISED_LINE, 12);
   });
+
+  it('does work linear in both texts, and a text made to exhaust it counts as carrying the document', () => {
+    // 50,000 lines sharing their first 12 characters, against 1 MB of that character: every
+    // position of the request starts like every line.
+    const hostileDoc = Array.from({ length: 50_000 }, (_, i) => `${'a'.repeat(12)}${i}`).join('\n');
+    const plainDoc = Array.from({ length: 50_000 }, (_, i) => `line number ${i} of the file`).join('\n');
+    const request = 'a'.repeat(1_000_000);
+    const time = (f: () => boolean) => {
+      const t0 = process.hrtime.bigint();
+      const result = f();
+      return { result, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+    };
+    const baseline = time(() => carriesTextOf('x y z '.repeat(170_000), plainDoc));
+    const hostile = time(() => carriesTextOf(request, hostileDoc));
+    assert.equal(baseline.result, false);
+    assert.equal(hostile.result, true, 'refusing is the safe side');
+    assert.ok(hostile.ms < 30 * baseline.ms + 200, `hostile ${hostile.ms.toFixed(0)} ms against a plain baseline of ${baseline.ms.toFixed(0)} ms`);
+  });
 });
