@@ -17,13 +17,22 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u206
 
 /** `text` with no link, icon or control syntax VS Code would act on; linear in its length. */
 export function inertText(text: string): string {
-  return text
-    .replace(CONTROL, '\ufffd')
+  return visibleControls(text)
     .replace(/\]\(/g, `]${ZERO_WIDTH_SPACE}(`)
     .replace(/\$\(/g, `$${ZERO_WIDTH_SPACE}(`);
 }
 
-/** `text` as literal markdown: every character markdown could read as syntax is escaped. */
+/**
+ * `text` as literal markdown (a table cell of the usage document, a tooltip): every character
+ * markdown could read as emphasis, a link, an image, HTML, a code span, math or a cell break is
+ * escaped, and a line break becomes a visible replacement character, so nothing leaves the cell.
+ */
 export function escapeMarkdown(text: string): string {
-  return inertText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return visibleControls(text)
+    .replace(/[\\`*_{}[\]()#+\-.!|<>~&:$]/g, (c) => `\\${c}`)
+    .replace(/[\r\n]/g, '\ufffd');
+}
+
+function visibleControls(text: string): string {
+  return text.replace(CONTROL, '\ufffd');
 }

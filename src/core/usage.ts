@@ -2,6 +2,7 @@
 // status bar tooltip and the optional daily spending cap. Every chat request the provider may bill
 // counts, stopped and superseded suggestions included: `chargeFor` takes the provider's figures
 // where they are sane and estimates the rest, and the ledger remembers which part is estimated.
+import { escapeMarkdown } from './inertText';
 import type { RequestLogEntry } from './client/client';
 import type { ModelPrice } from './client/prices';
 import type { Usage } from './client/types';
@@ -210,19 +211,6 @@ export function formatTotals(t: UsageTotals, digits?: number): string {
   return `${t.estimatedTokens > 0 ? '≈' : ''}${tokens} tokens · ${formatCost(t, digits)}`;
 }
 
-/**
- * Outside text (a model id from settings or `/models`) as literal text in a markdown table cell:
- * no emphasis, link, image, HTML, code span, math or cell break comes out of it. (Line-start
- * syntax such as `-` or `#` needs no escape: a cell never starts a line.)
- */
-export function markdownCellText(text: string): string {
-  return (
-    text
-      .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '\ufffd')
-      .replace(/[\\`*_[\]()<>|~&:$]/g, (c) => `\\${c}`)
-  );
-}
-
 /** The Show Usage document: today's total, then a row per day and model, estimates marked. */
 export function usageMarkdown(ledger: UsageLedger, now: Date): string {
   const rows = ledger.rows();
@@ -236,7 +224,7 @@ export function usageMarkdown(ledger: UsageLedger, now: Date): string {
   for (const { day, model, totals: t } of rows) {
     const tokens = (n: number) => `${t.estimatedTokens > 0 ? '≈' : ''}${n.toLocaleString('en-US')}`;
     const cost = costUnknown(t) ? 'cost unknown' : `${t.estimatedCostUsd > 0 ? '≈' : ''}${t.costUsd.toFixed(4)}${t.unpricedRequests > 0 ? ` + cost unknown (${t.unpricedRequests})` : ''}`;
-    lines.push(`| ${day} | ${markdownCellText(model)} | ${t.requests} | ${tokens(t.promptTokens)} | ${tokens(t.completionTokens)} | ${cost} |`);
+    lines.push(`| ${day} | ${escapeMarkdown(model)} | ${t.requests} | ${tokens(t.promptTokens)} | ${tokens(t.completionTokens)} | ${cost} |`);
   }
   const estimated = rows.some((r) => r.totals.estimatedRequests > 0);
   if (estimated) {

@@ -4,7 +4,7 @@
 // and builds without it are skipped quietly.
 import * as vscode from 'vscode';
 import type { ChatMessage, Role } from '../core/client/types';
-import { capReachedMessage } from '../core/usage';
+import { capReachedMessage, estimateTokens } from '../core/usage';
 import { excludedDocumentIn } from './excludeRules';
 import type { Services } from './services';
 
@@ -89,7 +89,7 @@ export function registerLanguageModels(services: Services): vscode.Disposable[] 
     },
     async provideTokenCount(_model, text) {
       const content = typeof text === 'string' ? text : textOf(text.content);
-      return Math.ceil(content.length / 4);
+      return estimateTokens(content.length);
     },
   };
   try {

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../../../src/core/inertText';
 import * as assert from 'node:assert/strict';
 import type { RequestLogEntry } from '../../../src/core/client/client';
 import { FREE, normaliseModelId, priceFor, shippedPrice } from '../../../src/core/client/prices';
@@ -11,7 +12,6 @@ import {
   countsTowardUsage,
   estimateTokens,
   formatTotals,
-  markdownCellText,
   usageMarkdown,
   type UsageTotals,
 } from '../../../src/core/usage';
@@ -235,11 +235,11 @@ describe('usage: the Show Usage document', () => {
 
   it('shows model ids as inert text: no link, markup or table cell comes out of one', () => {
     const hostile = 'evil [Set key](command:kestrel.clearApiKey) | 9 | *bold* <img src=x> `code` $x$';
-    const cell = markdownCellText(hostile);
+    const cell = escapeMarkdown(hostile);
     assert.doesNotMatch(cell, /(^|[^\\])[[\]()|*<>`$]/, 'every markdown-special character is escaped');
     assert.doesNotMatch(cell, /command:/);
     assert.equal(cell.replace(/\\(.)/g, '$1'), hostile, 'and reads as the id itself');
-    assert.equal(markdownCellText('a\nb'), 'a\ufffdb', 'no line break out of the table');
+    assert.equal(escapeMarkdown('a\nb'), 'a\ufffdb', 'no line break out of the table');
     const l = new UsageLedger();
     l.record(hostile, chargeFor({ usage: { promptTokens: 1, completionTokens: 1, costUsd: 0.01 } }, undefined), now);
     const row = usageMarkdown(l, now).split('\n').find((line) => line.startsWith('| 2026-11-30'))!;
