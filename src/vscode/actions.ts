@@ -1,111 +1,19 @@
 // Palette actions: Explain (into the chat), Refactor…, Add Documentation, Fix and Write Tests.
-// Edits never land silently: the proposed code streams into a read-only diff (original vs
-// proposed) and Accept applies it as one WorkspaceEdit, refused if the file changed meanwhile.
+// Edits never land silently: the proposed code streams into a diff that Accept applies
+// (src/vscode/proposals.ts).
 import * as vscode from 'vscode';
 import { actionMessages, ACTION_TITLES, type ActionId, type ActionTarget, type DiagnosticInfo } from '../core/actions/recipes';
-import { enclosingBlock, extractCode, reindent, testFileName, TEST_FILE_GLOB } from '../core/actions/code';
+import { enclosingBlock, extractCode, testFileName, TEST_FILE_GLOB } from '../core/actions/code';
+import { lastSelectedLine } from '../core/selection';
 import type { Services } from './services';
 import { notices } from './errorReporter';
+import { Proposals } from './proposals';
 
-export const PROPOSAL_SCHEME = 'kestrel-proposal';
 const RECENT_INSTRUCTIONS = 'kestrel.refactor.recent';
 const MAX_TARGET_CHARS = 60_000;
 
-interface Proposal {
-  id: string;
-  document: vscode.TextDocument;
-  version: number;
-  range: vscode.Range;
-  originalText: string;
-  /** The whole document when the proposal was made: the diff's left side. */
-  originalFull: string;
-  proposedCode: string;
-  baseIndent: string;
-  /** Offsets of the replaced range in `originalFull`. */
-  start: number;
-  end: number;
-  done: boolean;
-  /** The answer failed or was cancelled part-way: the diff stays for reading, Accept refuses. */
-  incomplete?: boolean;
-  abort: AbortController;
-}
-
-/** The two read-only sides of a proposal's diff: the file as it was, and with the change. */
-class ProposalDocuments implements vscode.TextDocumentContentProvider {
-  readonly proposals = new Map<string, Proposal>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  uris(p: Proposal): { original: vscode.Uri; proposed: vscode.Uri } {
-    const name = p.document.uri.path.replace(/^.*\//, '') || 'untitled';
-    return {
-      original: vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${p.id}/original/${name}` }),
-      proposed: vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${p.id}/proposed/${name}` }),
-    };
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    const [, id, side] = uri.path.split('/');
-    const p = this.proposals.get(id);
-    if (!p) return '';
-    if (side === 'original') return p.originalFull;
-    return p.originalFull.slice(0, p.start) + this.replacement(p) + p.originalFull.slice(p.end);
-  }
-
-  replacement(p: Proposal): string {
-    const eol = p.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-    const code = reindent(p.proposedCode, p.baseIndent, eol);
-    return code || p.originalText;
-  }
-
-  /** The proposal a diff side belongs to (`/<id>/<side>/<name>`), if it is still open. */
-  byUri(uri: vscode.Uri | undefined): Proposal | undefined {
-    if (uri?.scheme !== PROPOSAL_SCHEME) return undefined;
-    return this.proposals.get(uri.path.split('/')[1]);
-  }
-
-  refresh(p: Proposal): void {
-    this.changed.fire(this.uris(p).proposed);
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-  }
-}
-
 export function registerActions(services: Services): vscode.Disposable[] {
-  const docs = new ProposalDocuments();
-  let counter = 0;
-  /** The newest proposal: the one the palette's Accept and Discard mean when no diff is in front. */
-  let current: Proposal | undefined;
-
-  const setOpen = () => void vscode.commands.executeCommand('setContext', 'kestrel.proposalOpen', docs.proposals.size > 0);
-
-  /**
-   * Which proposal a command means: the diff whose title-bar button was pressed (VS Code passes its
-   * URI), else the diff in the active tab, else the newest one.
-   */
-  function proposalFor(uri: unknown): Proposal | undefined {
-    if (uri instanceof vscode.Uri) return docs.byUri(uri);
-    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-    if (input instanceof vscode.TabInputTextDiff) return docs.byUri(input.modified) ?? current;
-    return current;
-  }
-
-  /** A proposal whose diff was closed without a decision is dropped, and its answer stops. */
-  function dropClosed(event: vscode.TabChangeEvent): void {
-    for (const tab of event.closed) {
-      const p = tab.input instanceof vscode.TabInputTextDiff ? docs.byUri(tab.input.modified) : undefined;
-      if (p) forget(p);
-    }
-  }
-
-  function forget(p: Proposal): void {
-    p.abort.abort();
-    docs.proposals.delete(p.id);
-    if (current === p) current = undefined;
-    setOpen();
-  }
+  const proposals = new Proposals();
 
   async function target(editor: vscode.TextEditor): Promise<{ range: vscode.Range; target: ActionTarget } | undefined> {
     const document = editor.document;
@@ -116,8 +24,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     let range: vscode.Range | undefined;
     if (!editor.selection.isEmpty) {
       const s = editor.selection;
-      // A selection that ends at the start of a line does not include that line.
-      range = s.end.character === 0 && s.end.line > s.start.line ? new vscode.Range(s.start, new vscode.Position(s.end.line - 1, 0)) : s;
+      range = new vscode.Range(s.start, new vscode.Position(lastSelectedLine(s.start, s.end), 0));
     } else {
       range = await enclosingSymbol(document, editor.selection.active);
       if (!range) {
@@ -144,8 +51,11 @@ export function registerActions(services: Services): vscode.Disposable[] {
     };
   }
 
-  /** Streams the answer; `sources` are the files whose text `messages` carry, judged again right before sending. */
-  async function stream(action: ActionId, messages: ReturnType<typeof actionMessages>, onCode: (code: string) => void, label: string, sources: vscode.Uri[]): Promise<string | undefined> {
+  /**
+   * Streams the answer; `sources` are the files whose text `messages` carry, judged again right
+   * before sending. `stop` ends it early (the proposal's diff was closed or replaced).
+   */
+  async function stream(action: ActionId, messages: ReturnType<typeof actionMessages>, onCode: (code: string) => void, label: string, sources: vscode.Uri[], stop?: AbortSignal): Promise<string | undefined> {
     const handle = await services.clientFor('action', { interactive: true });
     if (!handle) return undefined;
     const excluded = sources.find((uri) => services.isExcluded(uri));
@@ -156,6 +66,9 @@ export function registerActions(services: Services): vscode.Disposable[] {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Kestrel: ${ACTION_TITLES[action]} ${label}…`, cancellable: true }, async (_progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
+      const onStop = () => abort.abort();
+      stop?.addEventListener('abort', onStop, { once: true });
+      if (stop?.aborted) abort.abort();
       try {
         const s = handle.client.stream({ model: handle.model, messages, maxTokens: 4096, temperature: 0.2 }, { signal: abort.signal });
         let reply = '';
@@ -175,6 +88,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
         return undefined;
       } finally {
         sub.dispose();
+        stop?.removeEventListener('abort', onStop);
       }
     });
   }
@@ -186,52 +100,15 @@ export function registerActions(services: Services): vscode.Disposable[] {
     if (!found) return;
     const diagnostics = action === 'fix' ? diagnosticsIn(editor.document, found.range) : undefined;
     const messages = actionMessages(action, found.target, { instruction, diagnostics });
-    const proposal = await openProposal(editor.document, found.range, action);
-    const name = vscode.workspace.asRelativePath(editor.document.uri);
-    const reply = await stream(action, messages, (code) => {
-      proposal.proposedCode = code;
-      docs.refresh(proposal);
-    }, `lines ${found.target.startLine}–${found.target.endLine}`, [editor.document.uri]);
+    const proposal = await proposals.create(editor.document, found.range, action);
+    const reply = await stream(action, messages, (code) => proposals.update(proposal, code), `lines ${found.target.startLine}–${found.target.endLine}`, [editor.document.uri], proposal.abort.signal);
     proposal.done = true;
     proposal.incomplete = reply === undefined;
     if (reply === undefined || !proposal.proposedCode.trim()) {
       if (reply !== undefined) void notices.show('warning', 'Kestrel: the model sent no code to apply.');
       return;
     }
-    offerDecision(proposal, name);
-  }
-
-  /** Opens the diff for a change to `range` of `document`; the caller fills in the proposed code. */
-  async function openProposal(document: vscode.TextDocument, range: vscode.Range, label: string, code = ''): Promise<Proposal> {
-    current?.abort.abort();
-    const proposal: Proposal = {
-      id: String(++counter),
-      document,
-      version: document.version,
-      range,
-      originalText: document.getText(range),
-      originalFull: document.getText(),
-      start: document.offsetAt(range.start),
-      end: document.offsetAt(range.end),
-      proposedCode: code,
-      baseIndent: /^[ \t]*/.exec(document.lineAt(range.start.line).text)?.[0] ?? '',
-      done: code !== '',
-      abort: new AbortController(),
-    };
-    docs.proposals.set(proposal.id, proposal);
-    current = proposal;
-    const { original, proposed } = docs.uris(proposal);
-    await vscode.commands.executeCommand('vscode.diff', original, proposed, `${vscode.workspace.asRelativePath(document.uri)}: Kestrel's proposal (${label}) ↔`, { preview: false });
-    setOpen();
-    return proposal;
-  }
-
-  function offerDecision(proposal: Proposal, name: string): void {
-    // Not awaited: the diff's own Accept and Discard buttons work as well as these.
-    void notices.show('info', `Kestrel proposes a change to ${name}.`, 'Accept', 'Discard').then((picked) => {
-      if (picked === 'Accept') void accept(proposal);
-      else if (picked === 'Discard') void discard(proposal);
-    });
+    proposals.offerDecision(proposal);
   }
 
   /** Apply from the chat panel: the code replaces the selection, through the same diff. */
@@ -240,46 +117,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
     let range = new vscode.Range(args.range[0], args.range[1], args.range[2], args.range[3]);
     // Whole lines, so the code keeps the original indentation (an empty selection: the cursor line).
     range = new vscode.Range(range.start.line, 0, range.end.line, document.lineAt(range.end.line).text.length);
-    const proposal = await openProposal(document, range, 'from the chat', args.code);
-    offerDecision(proposal, vscode.workspace.asRelativePath(document.uri));
-  }
-
-  async function accept(p: Proposal | undefined): Promise<boolean> {
-    if (!p || !docs.proposals.has(p.id)) return false;
-    if (!p.done) {
-      void notices.show('info', 'Kestrel: the proposal is still arriving; accept it when it is complete.');
-      return false;
-    }
-    if (p.incomplete) {
-      void notices.show('warning', 'Kestrel: the answer stopped part-way, so this proposal was not applied. Run the action again.');
-      return false;
-    }
-    if (p.document.isClosed || p.document.version !== p.version) {
-      void notices.show('warning', `Kestrel: ${vscode.workspace.asRelativePath(p.document.uri)} changed since the proposal was made, so it was not applied. Run the action again.`);
-      return false;
-    }
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(p.document.uri, p.range, docs.replacement(p));
-    const applied = await vscode.workspace.applyEdit(edit);
-    await close(p);
-    return applied;
-  }
-
-  async function discard(p: Proposal | undefined): Promise<void> {
-    if (p) await close(p);
-  }
-
-  async function close(p: Proposal): Promise<void> {
-    forget(p);
-    const { proposed } = docs.uris(p);
-    for (const group of vscode.window.tabGroups.all) {
-      for (const tab of group.tabs) {
-        const input = tab.input as { modified?: vscode.Uri } | undefined;
-        if (input?.modified?.toString() === proposed.toString()) await vscode.window.tabGroups.close(tab);
-      }
-    }
-    const editor = vscode.window.visibleTextEditors.find((e) => e.document === p.document);
-    if (!editor && !p.document.isClosed) await vscode.window.showTextDocument(p.document);
+    proposals.offerDecision(await proposals.create(document, range, 'from the chat', args.code));
   }
 
   async function refactor(): Promise<void> {
@@ -325,26 +163,25 @@ export function registerActions(services: Services): vscode.Disposable[] {
   }
 
   const disposables: vscode.Disposable[] = [
-    docs,
-    vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, docs),
+    proposals,
     vscode.commands.registerCommand('kestrel.explain', explain),
     vscode.commands.registerCommand('kestrel.refactor', refactor),
     vscode.commands.registerCommand('kestrel.document', () => propose('document')),
     vscode.commands.registerCommand('kestrel.fix', () => propose('fix')),
     vscode.commands.registerCommand('kestrel.generateTests', generateTests),
-    vscode.commands.registerCommand('kestrel.acceptProposal', (uri?: unknown) => accept(proposalFor(uri))),
+    vscode.commands.registerCommand('kestrel.acceptProposal', (uri?: unknown) => proposals.accept(proposals.meant(uri))),
     vscode.commands.registerCommand('kestrel.proposeReplacement', proposeReplacement),
-    vscode.commands.registerCommand('kestrel.discardProposal', (uri?: unknown) => discard(proposalFor(uri))),
-    vscode.window.tabGroups.onDidChangeTabs(dropClosed),
+    vscode.commands.registerCommand('kestrel.discardProposal', (uri?: unknown) => proposals.discard(proposals.meant(uri))),
   ];
   if (KESTREL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
+    const shown = (p = proposals.current) => (p ? { proposed: proposals.provideTextDocumentContent(proposals.uris(p).proposed), done: p.done } : undefined);
     disposables.push(
-      vscode.commands.registerCommand('kestrel._test.proposal', () => (current ? { proposed: docs.provideTextDocumentContent(docs.uris(current).proposed), done: current.done } : undefined)),
+      vscode.commands.registerCommand('kestrel._test.proposal', () => shown()),
       vscode.commands.registerCommand('kestrel._test.refactorWith', (instruction: string) => propose('refactor', instruction)),
-      vscode.commands.registerCommand('kestrel._test.proposals', () => [...docs.proposals.values()].map((p) => ({ proposed: docs.uris(p).proposed.toString(), file: p.document.uri.toString(), done: p.done }))),
+      vscode.commands.registerCommand('kestrel._test.proposals', () => proposals.all().map((p) => ({ proposed: proposals.uris(p).proposed.toString(), file: p.document.uri.toString(), done: p.done }))),
       vscode.commands.registerCommand('kestrel._test.waitProposal', async () => {
-        for (let i = 0; i < 200 && !(current?.done ?? true); i++) await new Promise((r) => setTimeout(r, 25));
-        return current ? { proposed: docs.provideTextDocumentContent(docs.uris(current).proposed), done: current.done } : undefined;
+        for (let i = 0; i < 200 && !(proposals.current?.done ?? true); i++) await new Promise((r) => setTimeout(r, 25));
+        return shown();
       }),
     );
   }

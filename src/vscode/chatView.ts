@@ -3,13 +3,16 @@
 // that pass the protocol's validation.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { addUsage, boundSessions, messagesWithinBudget, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
+import { addUsage, messagesWithinBudget, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
 import { KestrelError } from '../core/client/errors';
+import { FIXES, fixFor } from '../core/fixes';
+import { lastSelectedLine } from '../core/selection';
+import { chatPageHtml } from './chatPage';
+import { ChatSessions } from './chatSessions';
 import { notices } from './errorReporter';
 import type { Services } from './services';
 
-const SESSIONS_KEY = 'kestrel.chat.sessions';
 /** Characters of conversation sent per question (~30k tokens): older turns are dropped first. */
 const BUDGET_CHARS = 120_000;
 const MAX_ATTACHMENT_CHARS = 60_000;
@@ -55,7 +58,8 @@ export function registerChat(services: Services): vscode.Disposable[] {
 
 class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
-  private sessions: Session[];
+  private readonly sessions: ChatSessions;
+  /** The conversation on screen. */
   private session: Session;
   private attachments: Attachment[] = [];
   private request: { abort: AbortController; turn: Turn } | undefined;
@@ -67,8 +71,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly toldLeftOut = new Set<string>();
 
   constructor(private readonly services: Services) {
-    this.sessions = services.context.workspaceState.get<Session[]>(SESSIONS_KEY, []).filter((s) => s && Array.isArray(s.turns));
-    this.session = this.sessions[0] ?? this.fresh();
+    this.sessions = new ChatSessions(services.context.workspaceState);
+    this.session = this.sessions.latest() ?? ChatSessions.fresh();
     this.lastEditor = vscode.window.activeTextEditor;
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -82,7 +86,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     this.view = view;
     const root = this.services.context.extensionUri;
     view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')] };
-    view.webview.html = this.html(view.webview);
+    view.webview.html = chatPageHtml(view.webview, root);
     view.webview.onDidReceiveMessage((m) => void this.receive(m), undefined, this.disposables);
     view.onDidDispose(() => (this.view = undefined), undefined, this.disposables);
   }
@@ -92,34 +96,9 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     this.post({ type: 'focus' });
   }
 
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'chat.css'));
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0"><link rel="stylesheet" href="${style}"><title>Kestrel Chat</title></head>
-<body>
-<header><button id="model" title="Change the chat model"></button><span id="usage"></span><span class="spacer"></span>
-<button id="history" title="Past chats" aria-label="Past chats">History</button><button id="new-chat" title="New chat" aria-label="New chat">New</button></header>
-<div id="sessions" hidden></div>
-<main id="log" role="log" aria-label="Conversation"></main>
-<footer><div id="chips"></div><div class="composer">
-<textarea id="input" rows="2" placeholder="Ask about your code (Enter to send, Shift+Enter for a new line)" aria-label="Message"></textarea>
-<button id="attach" title="Attach the current file or selection" aria-label="Attach the current file">+</button><button id="send">Send</button></div></footer>
-<script nonce="${nonce}" src="${script}"></script>
-</body></html>`;
-  }
-
-  private fresh(): Session {
-    const now = Date.now();
-    return { id: randomBytes(6).toString('hex'), title: 'New chat', createdAt: now, updatedAt: now, turns: [], usage: { promptTokens: 0, completionTokens: 0 } };
-  }
-
   newSession(): void {
     this.stop();
-    this.session = this.fresh();
+    this.session = ChatSessions.fresh();
     this.attachments = [];
     this.postState();
   }
@@ -143,8 +122,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     const selection = editor.selection;
     if (selection.isEmpty && selectionOnly) return;
     let range: vscode.Range = selection.isEmpty ? new vscode.Range(0, 0, document.lineCount, 0) : selection;
-    // A selection that ends at the start of a line does not include that line.
-    if (!selection.isEmpty && range.end.character === 0 && range.end.line > range.start.line) range = new vscode.Range(range.start, document.lineAt(range.end.line - 1).range.end);
+    const last = lastSelectedLine(selection.start, selection.end);
+    if (!selection.isEmpty && last < selection.end.line) range = new vscode.Range(range.start, document.lineAt(last).range.end);
     this.attach({ uri: document.uri.toString(), languageId: document.languageId, startLine: range.start.line, endLine: Math.min(range.end.line, document.lineCount - 1), text: document.getText(range) });
   }
 
@@ -172,7 +151,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       case 'listSessions':
         return this.postSessions();
       case 'openSession': {
-        const found = this.sessions.find((s) => s.id === m.id);
+        const found = this.sessions.find(m.id);
         if (found) {
           this.stop();
           this.session = found;
@@ -181,9 +160,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         return;
       }
       case 'deleteSession':
-        this.sessions = this.sessions.filter((s) => s.id !== m.id);
-        if (this.session.id === m.id) this.session = this.fresh();
-        await this.save();
+        await this.sessions.delete(m.id);
+        if (this.session.id === m.id) this.session = ChatSessions.fresh();
         this.postSessions();
         return this.postState();
       case 'removeAttachment':
@@ -213,8 +191,9 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         await vscode.commands.executeCommand('kestrel.selectModel', 'chat');
         return this.postState();
       case 'errorAction': {
-        const command = { setApiKey: 'kestrel.setApiKey', selectModel: 'kestrel.selectModel', showLog: 'kestrel.showLog' }[m.action];
-        await vscode.commands.executeCommand(command, m.action === 'selectModel' ? 'chat' : undefined);
+        const fix = FIXES[m.action];
+        // From the chat, Select Model picks the chat's model.
+        await vscode.commands.executeCommand(fix.command, ...(m.action === 'selectModel' ? ['chat'] : (fix.args ?? [])));
         return;
       }
     }
@@ -272,11 +251,10 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         answer.error = { message: 'Stopped.' };
       } else {
         // The part that arrived stays, marked: nothing is lost.
-        answer.error = { message: e?.userMessage ?? `Kestrel hit an unexpected error: ${String(error)}`, action: e?.kind === 'auth' ? 'setApiKey' : e?.kind === 'model-not-found' ? 'selectModel' : 'showLog' };
+        answer.error = { message: e?.userMessage ?? `Kestrel hit an unexpected error: ${String(error)}`, action: fixFor(e?.kind ?? 'unexpected') };
         this.services.log.error(`[chat] ${e?.kind ?? 'unexpected'}: ${answer.error.message}`);
       }
     } finally {
-      this.flushDelta();
       if (this.request?.turn === answer) this.request = undefined;
       this.session.updatedAt = Date.now();
       await this.save();
@@ -316,7 +294,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     }, DELTA_BATCH_MS);
   }
 
-  private flushDelta(): void {
+  /** Drops the queued text: only ever called just before a state message, which carries all of it. */
+  private dropQueuedDelta(): void {
     clearTimeout(this.deltaTimer);
     this.deltaTimer = undefined;
     this.pendingDelta = '';
@@ -336,9 +315,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   }
 
   private async save(): Promise<void> {
-    const others = this.sessions.filter((s) => s.id !== this.session.id);
-    this.sessions = boundSessions(this.session.turns.length ? [this.session, ...others] : others);
-    await this.services.context.workspaceState.update(SESSIONS_KEY, this.sessions);
+    await this.sessions.save(this.session);
   }
 
   private views(streamingId?: string): TurnView[] {
@@ -347,7 +324,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       role: t.role,
       content: t.content,
       attachments: this.attachmentLabels(t)?.map((label) => ({ label })),
-      error: t.error,
+      error: t.error && { ...t.error, actionLabel: t.error.action && FIXES[t.error.action]?.label },
       usage: t.usage,
       streaming: t.id === streamingId,
     }));
@@ -355,7 +332,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
 
   private postState(streamingId = this.request?.turn.id): void {
     // The state carries every delta so far: a queued one would arrive twice.
-    this.flushDelta();
+    this.dropQueuedDelta();
     const settings = this.services.settings();
     this.post({
       type: 'state',
@@ -369,19 +346,19 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   }
 
   private postSessions(): void {
-    this.post({ type: 'sessions', sessions: this.sessions.map((s) => ({ id: s.id, title: s.title, updatedAt: s.updatedAt })) });
+    this.post({ type: 'sessions', sessions: this.sessions.summaries() });
   }
 
   private post(message: HostMessage): void {
     void this.view?.webview.postMessage(message);
   }
 
-  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[] }[]; attachments: string[]; sessions: number; busy: boolean; sent?: string } {
+  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[] }[]; attachments: string[]; sessions: number; busy: boolean } {
     return {
       sessionId: this.session.id,
       turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action, attachments: this.attachmentLabels(t) })),
       attachments: this.attachments.map((a) => a.label),
-      sessions: this.sessions.length,
+      sessions: this.sessions.count(),
       busy: this.request !== undefined,
     };
   }

@@ -4,6 +4,7 @@
 // faults (rate limits, overload, server errors, timeouts, network): the status bar says it instead.
 import * as vscode from 'vscode';
 import { KestrelError } from '../core/client/errors';
+import { FIXES, fixFor } from '../core/fixes';
 import { inertText } from '../core/inertText';
 import type { Purpose, StatusReporter } from './services';
 
@@ -93,14 +94,10 @@ export class ErrorReporter {
       if (this.now() - previous < BURST_GAP_MS) return;
     }
 
-    const actions: [label: string, command: string, ...args: unknown[]][] = [];
-    if (kind === 'auth') actions.push(['Set API Key', 'kestrel.setApiKey']);
-    if (kind === 'model-not-found') actions.push(['Select Model', 'kestrel.selectModel']);
-    if (kind === 'proxy') actions.push(['Open Proxy Settings', 'workbench.action.openSettings', 'http.proxy']);
-    actions.push(['Show Log', 'kestrel.showLog']);
-    void notices.show('error', message, ...actions.map(([label]) => label)).then((picked) => {
-      const [, command, ...args] = actions.find(([label]) => label === picked) ?? [];
-      if (command) void vscode.commands.executeCommand(command, ...args);
+    const fixes = [...new Set([fixFor(err?.kind ?? 'unexpected'), 'showLog' as const])].map((id) => FIXES[id]);
+    void notices.show('error', message, ...fixes.map((f) => f.label)).then((picked) => {
+      const fix = fixes.find((f) => f.label === picked);
+      if (fix) void vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
     });
   }
 }

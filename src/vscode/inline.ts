@@ -13,7 +13,7 @@ import type { Services } from './services';
 import { memorySnapshot, testHooksEnabled } from './testApi';
 
 /** Schemes that are not documents a user writes code in. */
-const SKIPPED_SCHEMES = new Set(['output', 'debug', 'git', 'gitfs', 'vscode-scm', 'comment', 'walkThroughSnippet', 'vscode-settings', 'kestrel-proposal', 'kestrel-chat-proposal', 'kestrel-usage']);
+const SKIPPED_SCHEMES = new Set(['output', 'debug', 'git', 'gitfs', 'vscode-scm', 'comment', 'walkThroughSnippet', 'vscode-settings', 'kestrel-proposal', 'kestrel-usage']);
 /**
  * Schemes without a writable file system that are still documents a user types in. Any other
  * scheme no file system claims belongs to a TextDocumentContentProvider: read-only.

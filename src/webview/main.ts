@@ -98,7 +98,7 @@ function turnElement(turn: TurnView): HTMLElement {
     const action = turn.error.action;
     if (action) {
       const button = document.createElement('button');
-      button.textContent = action === 'setApiKey' ? 'Set API Key' : action === 'selectModel' ? 'Select Model' : 'Show Log';
+      button.textContent = turn.error.actionLabel ?? 'Show Log';
       button.addEventListener('click', () => post({ type: 'errorAction', action }));
       error.append(' ', button);
     }

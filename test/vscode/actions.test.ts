@@ -32,6 +32,7 @@ describe('Palette actions', () => {
         if (text.includes('def median') && text.includes('Refactor this code')) return { text: '```python\ndef median(values):\n    return statistics.median(values)\n```' };
         if (text.includes('def median') && text.includes('Fix')) return { text: 'The list must be sorted first:\n```python\ndef median(values):\n    ordered = sorted(values)\n    return ordered[len(ordered) // 2]\n```' };
         if (text.includes('def mean') && text.includes('Write unit tests')) return { text: '```python\nfrom stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2, 3]) == 2\n```' };
+        if (text.includes('take your time')) return { text: '```ts\n' + 'export const slow = 1;\n'.repeat(200) + '```', tokensPerSecond: 20 };
         if (text.includes('Refactor this code')) return { text: 'Here is the refactor:\n```ts\nexport const add = (a: number, b: number): number => a + b;\n```\nDone.' };
         if (text.includes('Add documentation') && text.includes('docstrings')) return { text: '```python\ndef mean(values):\n    """Return the arithmetic mean."""\n    return sum(values) / len(values)\n```' };
         if (text.includes('Fix')) return { text: '```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```' };
@@ -93,6 +94,21 @@ describe('Palette actions', () => {
     await waitFor(async () => ((await proposals()).length === 0) || undefined, 'the closed proposal to be dropped');
     await vscode.commands.executeCommand('kestrel.acceptProposal');
     assert.equal(second.document.getText(), `// second file\n${original}`, 'nothing left to accept');
+  });
+
+  it('closing the diff while the answer still arrives stops the request', async () => {
+    const editor = await open('typescript', 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    const before = server.completions.length;
+    const running = vscode.commands.executeCommand('kestrel._test.refactorWith', 'take your time');
+    const request = await waitFor(() => server.completions[before], 'the request to reach the server');
+    const tab = await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'kestrel-proposal'), 'the diff');
+    await sleep(300);
+    assert.equal(request.completed, false, 'the answer is still arriving');
+    await vscode.window.tabGroups.close(tab);
+    await waitFor(() => request.aborted || undefined, 'the server to see the request stopped');
+    await running;
+    assert.deepEqual(await vscode.commands.executeCommand('kestrel._test.proposals'), []);
   });
 
   it('Discard leaves the document as it was', async () => {

@@ -1,6 +1,7 @@
 // Chat sessions: what is kept across reloads (bounded), and what is sent to the model (trimmed to
 // the budget, oldest turns first, always keeping the system prompt and the newest question with
 // its attached code).
+import type { FixId } from '../fixes';
 import type { ChatMessage } from '../client/types';
 import type { UsageFigures } from './protocol';
 
@@ -22,7 +23,7 @@ export interface Turn {
   /** The code attached to a question, as sent to the model (questions saved before `attached` existed). */
   context?: string;
   attachmentLabels?: string[];
-  error?: { message: string; action?: 'setApiKey' | 'selectModel' | 'showLog' };
+  error?: { message: string; action?: FixId };
   usage?: UsageFigures;
 }
 

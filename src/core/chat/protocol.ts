@@ -1,5 +1,6 @@
 // The typed messages between the chat page and the extension. Everything the page sends is
 // validated here before the host acts on it; anything else is dropped.
+import { isFixId, type FixId } from '../fixes';
 
 export interface Attachment {
   id: string;
@@ -24,12 +25,13 @@ export interface TurnView {
   role: 'user' | 'assistant';
   content: string;
   attachments?: { label: string }[];
-  error?: { message: string; action?: ErrorAction };
+  error?: { message: string; action?: ErrorAction; actionLabel?: string };
   usage?: UsageFigures;
   streaming?: boolean;
 }
 
-export type ErrorAction = 'setApiKey' | 'selectModel' | 'showLog';
+/** The fix offered under a failed answer (src/core/fixes.ts). */
+export type ErrorAction = FixId;
 
 export interface SessionSummary {
   id: string;
@@ -97,7 +99,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'openLink':
       return isString(m.href, 2048) && safeLink(m.href) ? { type: 'openLink', href: m.href } : undefined;
     case 'errorAction':
-      return m.action === 'setApiKey' || m.action === 'selectModel' || m.action === 'showLog' ? { type: 'errorAction', action: m.action } : undefined;
+      return isFixId(m.action) ? { type: 'errorAction', action: m.action } : undefined;
     default:
       return undefined;
   }

@@ -9,7 +9,6 @@ export interface Preset {
   envVar: string;
   headers: Record<string, string>;
   /** The model to suggest when the default one is retired. */
-  successorModel?: string;
   /** Whether the provider is known to accept an assistant prefill (API-WIRE.md). */
   prefill: 'yes' | 'no' | 'unknown';
 }
@@ -24,7 +23,6 @@ export const PRESETS: Record<ProviderId, Preset> = {
     keyRequired: true,
     envVar: 'OPENROUTER_API_KEY',
     headers: { 'HTTP-Referer': 'https://github.com/kestrel-labs/kestrel', 'X-Title': 'Kestrel', 'X-OpenRouter-Title': 'Kestrel' },
-    successorModel: 'anthropic/claude-haiku-4.5',
     prefill: 'yes',
   },
   aimlapi: {
@@ -33,7 +31,6 @@ export const PRESETS: Record<ProviderId, Preset> = {
     keyRequired: true,
     envVar: 'AIMLAPI_API_KEY',
     headers: {},
-    successorModel: 'claude-haiku-4-5',
     prefill: 'unknown',
   },
   anthropic: {
@@ -42,7 +39,6 @@ export const PRESETS: Record<ProviderId, Preset> = {
     keyRequired: true,
     envVar: 'ANTHROPIC_API_KEY',
     headers: {},
-    successorModel: 'claude-haiku-4-5',
     prefill: 'unknown',
   },
   ollama: { baseUrl: 'http://localhost:11434/v1', model: '', keyRequired: false, envVar: '', headers: {}, prefill: 'yes' },
@@ -60,7 +56,6 @@ export interface ResolvedProvider {
   keyRequired: boolean;
   envVar?: string;
   headers: Record<string, string>;
-  successorModel?: string;
   prefill: 'yes' | 'no' | 'unknown';
 }
 
@@ -75,7 +70,6 @@ export function resolveProvider(settings: Pick<KestrelSettings, 'provider' | 'ba
     keyRequired: preset.keyRequired,
     envVar: preset.envVar || undefined,
     headers: { ...preset.headers },
-    successorModel: preset.successorModel,
     prefill: preset.prefill,
   };
 }
