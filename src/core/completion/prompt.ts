@@ -1,6 +1,7 @@
 // Fill-in-the-middle for a chat model: the file with a marked hole, the path and language, related
 // snippets, and (where the provider allows it) an assistant prefill that starts the answer with the
-// opening tag and the cursor line, so the model continues mid-statement.
+// opening tag and the cursor line, so the model continues mid-statement. The one place that knows
+// the prompt's format: `parseInlinePrompt` reads a prompt back (the offline demo and the benches).
 import type { ChatMessage, ChatRequest } from '../client/types';
 import type { CursorContext } from './context';
 import type { Snippet } from './types';
@@ -35,11 +36,14 @@ export interface BuiltPrompt {
   prefill?: { text: string; tail: string };
 }
 
+const RELATED = 'Related code from other files:\n';
+const SNIPPET_END = '\n</snippet>';
+const FILE_START = '\n<file>\n';
+const FILE_END = '\n</file>';
+
 export function buildPrompt(context: CursorContext, options: PromptOptions): BuiltPrompt {
-  const related = options.snippets.length
-    ? `Related code from other files:\n${options.snippets.map((s) => `<snippet path="${s.path}">\n${s.text}\n</snippet>`).join('\n')}\n\n`
-    : '';
-  const user = `${related}File: ${options.path || 'untitled'} (${options.languageId})\n<file>\n${context.prefix}${HOLE}${context.suffix}\n</file>`;
+  const related = options.snippets.length ? `${RELATED}${options.snippets.map((s) => `<snippet path="${s.path}">\n${s.text}${SNIPPET_END}`).join('\n')}\n\n` : '';
+  const user = `${related}File: ${options.path || 'untitled'} (${options.languageId})${FILE_START}${context.prefix}${HOLE}${context.suffix}${FILE_END}`;
   const messages: ChatMessage[] = [
     { role: 'system', content: SYSTEM },
     { role: 'user', content: user },
@@ -57,6 +61,53 @@ export function buildPrompt(context: CursorContext, options: PromptOptions): Bui
     request: { model: options.model, messages, maxTokens: options.maxTokens, temperature: 0.1, stop: [CLOSE, HOLE] },
     prefill,
   };
+}
+
+/** What an inline prompt carries, read back from its messages. */
+export interface InlinePrompt {
+  /** As the prompt names it (`untitled` for a file without a path). */
+  path: string;
+  languageId: string;
+  /** The file before the hole and after it. */
+  prefix: string;
+  suffix: string;
+  snippets: { path: string; text: string }[];
+  /** The code the assistant prefill already holds (after the opening tag), when there is one. */
+  prefill?: string;
+}
+
+/**
+ * The file, hole, language and snippets of a prompt `buildPrompt` made, or undefined for any other
+ * conversation. A file whose own text holds the hole marker is cut at the first one.
+ */
+export function parseInlinePrompt(messages: readonly { role: string; content: unknown }[]): InlinePrompt | undefined {
+  if (messages[0]?.role !== 'system' || messages[0].content !== SYSTEM) return undefined;
+  const user = messages.find((m) => m.role === 'user')?.content;
+  if (typeof user !== 'string' || !user.endsWith(FILE_END)) return undefined;
+  let rest = user;
+  const snippets: InlinePrompt['snippets'] = [];
+  if (rest.startsWith(RELATED)) {
+    rest = rest.slice(RELATED.length);
+    for (;;) {
+      const open = /^<snippet path="([^\n]*)">\n/.exec(rest);
+      const end = open ? rest.indexOf(`${SNIPPET_END}\n`, open[0].length) : -1;
+      if (!open || end < 0) return undefined;
+      snippets.push({ path: open[1], text: rest.slice(open[0].length, end) });
+      rest = rest.slice(end + SNIPPET_END.length + 1);
+      if (rest.startsWith('\n')) {
+        rest = rest.slice(1);
+        break;
+      }
+    }
+  }
+  const header = /^File: ([^\n]*) \(([^()\n]*)\)\n<file>\n/.exec(rest);
+  if (!header) return undefined;
+  const file = rest.slice(header[0].length, rest.length - FILE_END.length);
+  const hole = file.indexOf(HOLE);
+  if (hole < 0) return undefined;
+  const last = messages[messages.length - 1];
+  const prefill = last.role === 'assistant' && typeof last.content === 'string' && last.content.startsWith(OPEN) ? last.content.slice(OPEN.length) : undefined;
+  return { path: header[1], languageId: header[2], prefix: file.slice(0, hole), suffix: file.slice(hole + HOLE.length), snippets, ...(prefill !== undefined ? { prefill } : {}) };
 }
 
 /** The last one or two lines before the cursor that the prefill repeats. */

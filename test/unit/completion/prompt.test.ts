@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { gatherContext } from '../../../src/core/completion/context';
 import { continuationAfterPrefill } from '../../../src/core/completion/extract';
-import { buildPrompt, CLOSE, HOLE, OPEN, prefillTail } from '../../../src/core/completion/prompt';
+import { buildPrompt, CLOSE, HOLE, OPEN, parseInlinePrompt, prefillTail } from '../../../src/core/completion/prompt';
 import { inputAt } from './support';
 
 describe('fill-in-the-middle prompt', () => {
@@ -61,5 +61,42 @@ describe('fill-in-the-middle prompt', () => {
     assert.equal(continuationAfterPrefill(prefill, 'items.length;'), 'items.length;', 'no space from the model: the cursor is already after it');
     const blank = { text: 'if (x) {', tail: 'if (x) {\n    ' };
     assert.equal(continuationAfterPrefill(blank, '\n    return 1;'), 'return 1;');
+  });
+
+  describe('read back', () => {
+    it('gives back the file around the hole, its path and language, the snippets and the prefill', () => {
+      const prefix = 'export function f(items: Item[]) {\n  const total = ';
+      const suffix = '\n  return total;\n}\n<file>\n</file>\n';
+      const snippets = [
+        { path: 'src/a.ts', text: 'export const a = 1;\n</snippet>inside', score: 1 },
+        { path: 'src/empty.ts', text: '', score: 0.5 },
+      ];
+      const built = buildPrompt(context(prefix, suffix), { ...options, path: 'src/my (copy).ts', snippets, prefill: true });
+      const read = parseInlinePrompt(built.request.messages);
+      assert.deepEqual(read, {
+        path: 'src/my (copy).ts',
+        languageId: 'typescript',
+        prefix,
+        suffix,
+        snippets: [
+          { path: 'src/a.ts', text: 'export const a = 1;\n</snippet>inside' },
+          { path: 'src/empty.ts', text: '' },
+        ],
+        prefill: '  const total =',
+      });
+    });
+
+    it('reads a prompt without snippets or prefill, and an untitled file', () => {
+      const built = buildPrompt(context('x = ', ''), { ...options, path: '' });
+      assert.deepEqual(parseInlinePrompt(built.request.messages), { path: 'untitled', languageId: 'typescript', prefix: 'x = ', suffix: '', snippets: [] });
+    });
+
+    it('is undefined for a chat conversation or a prompt of another shape', () => {
+      assert.equal(parseInlinePrompt([{ role: 'system', content: 'You are Kestrel.' }, { role: 'user', content: `File: a.ts (typescript)\n<file>\nx${HOLE}\n</file>` }]), undefined);
+      const built = buildPrompt(context('x = ', ''), options);
+      const [system, user] = built.request.messages;
+      assert.equal(parseInlinePrompt([system, { role: 'user', content: user.content.replace(HOLE, '') }]), undefined);
+      assert.equal(parseInlinePrompt([system]), undefined);
+    });
   });
 });
