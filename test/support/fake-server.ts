@@ -1,15 +1,18 @@
-// A fake OpenAI-compatible server, faithful to API-WIRE.md, quirks included: OpenRouter's comment
-// keep-alives, role-only first chunk, `native_finish_reason` and separate usage chunk; AI/ML API's
-// empty ids, delta-less finish chunk, `end_turn` and missing `[DONE]`; Anthropic's system-message
-// merge, temperature cap, blank-stop and prefill rejections. Every test that needs a model uses it.
+// A fake OpenAI-compatible server that plays each provider faithfully, wire quirks included
+// (docs/providers.md): the quirks themselves are in flavours.ts, the broken answers in faults.ts,
+// the sandbox's offline demo answers in demo.ts. Every test that needs a model uses it.
 //
 // In a test:   const server = await startFakeServer({ flavour: 'openrouter' }); server.script({ text: 'hi' });
 // From a shell: node out/test/support/fake-server.js --flavour openrouter --port 0 --demo
 //               (prints {"url": …, "origin": …} and serves until SIGTERM; the sandbox's offline demo)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { demoAnswer } from './demo';
+import { faultAt, sendHuge, type Fault } from './faults';
+import { BASE_PATH, ChunkWriter, completionBody, defaultMessage, errorEnvelope, KEEP_ALIVE, keepsAlive, keyRefusal, modelList, naturalFinish, stopFinish, streamHeaders, validate, type Flavour } from './flavours';
 
-export type Flavour = 'openrouter' | 'aimlapi' | 'anthropic' | 'openai';
+export { DEFAULT_MODELS, errorEnvelope, type Flavour } from './flavours';
+export type { Fault } from './faults';
 
 export interface FakeReply {
   /** The answer, streamed in chunks of about four characters (never splitting a surrogate pair). */
@@ -23,7 +26,7 @@ export interface FakeReply {
   /** Exact body bytes (an HTML captive portal, broken JSON), sent with `contentType`. */
   rawBody?: string;
   contentType?: string;
-  fault?: 'in-stream-error' | 'no-done' | 'reset-mid-stream' | 'never-answer' | 'stall-after-first' | 'malformed-chunk' | 'endless';
+  fault?: Fault;
   /** The broken `data:` payload the `malformed-chunk` fault sends (default: JSON cut off mid-object). */
   malformedData?: string;
   /**
@@ -92,25 +95,6 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-const BASE_PATH: Record<Flavour, string> = { openrouter: '/api/v1', aimlapi: '/v1', anthropic: '/v1', openai: '/v1' };
-
-export const DEFAULT_MODELS = {
-  openrouter: [
-    { id: 'anthropic/claude-3.5-haiku', name: 'Anthropic: Claude 3.5 Haiku', context_length: 200000, pricing: { prompt: '0.0000008', completion: '0.000004' }, top_provider: { max_completion_tokens: 8192 }, expiration_date: null },
-    { id: 'anthropic/claude-haiku-4.5', name: 'Anthropic: Claude Haiku 4.5', context_length: 200000, pricing: { prompt: '0.000001', completion: '0.000005' }, top_provider: { max_completion_tokens: 64000 }, expiration_date: null },
-    { id: 'anthropic/claude-3-haiku', name: 'Anthropic: Claude 3 Haiku', context_length: 200000, pricing: { prompt: '0.00000025', completion: '0.00000125' }, top_provider: { max_completion_tokens: 4096 }, expiration_date: '2026-03-01' },
-  ],
-  aimlapi: [
-    { id: 'claude-3-5-haiku-20241022', type: 'chat-completion', info: { name: 'Claude 3.5 Haiku', contextLength: 200000 } },
-    { id: 'claude-haiku-4-5', type: 'chat-completion', info: { name: 'Claude Haiku 4.5', contextLength: 200000 } },
-  ],
-  anthropic: [
-    { id: 'claude-3-5-haiku-20241022', type: 'model', display_name: 'Claude Haiku 3.5' },
-    { id: 'claude-haiku-4-5', type: 'model', display_name: 'Claude Haiku 4.5' },
-  ],
-  openai: [{ id: 'qwen2.5-coder:7b' }, { id: 'llama3.2:3b' }],
-} satisfies Record<Flavour, unknown[]>;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Splits text into ~4-character pieces without cutting a surrogate pair. */
@@ -125,7 +109,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const flavour = options.flavour ?? 'openai';
   const basePath = BASE_PATH[flavour];
   let latency: Latency = options.latency ?? { firstTokenMs: 0, tokensPerSecond: 0 };
-  let respond: (request: LoggedRequest) => FakeReply | Promise<FakeReply> = options.respond ?? ((request) => ({ text: options.demo ? demoAnswer(request) : echoAnswer(request) }));
+  let respond: (request: LoggedRequest) => FakeReply | Promise<FakeReply> = options.respond ?? ((request) => ({ text: options.demo ? demoAnswer(request.body) : echoAnswer(request) }));
   const queue: FakeReply[] = [];
   const requests: LoggedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -174,7 +158,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
     if (req.method === 'HEAD') return void res.writeHead(200, { 'content-length': '0' }).end();
     if (options.requireKey !== undefined && req.headers.authorization !== `Bearer ${options.requireKey}`) {
-      return sendError(res, 401, flavour === 'aimlapi' ? 'This endpoint requires a valid API key' : 'Invalid API key');
+      return sendError(res, 401, keyRefusal(flavour));
     }
     if (req.method === 'GET' && url.pathname === `${basePath}/models`) {
       return sendJson(res, 200, modelList(flavour, options.models));
@@ -219,12 +203,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const requested = request.body as { model?: string; stop?: string[] | string; max_tokens?: number };
     let text = reply.chunks ? reply.chunks.join('') : reply.text ?? '';
     const stops = typeof requested?.stop === 'string' ? [requested.stop] : requested?.stop ?? [];
-    let finish = reply.finishReason ?? (flavour === 'aimlapi' ? 'end_turn' : 'stop');
+    let finish = reply.finishReason ?? naturalFinish(flavour);
     for (const stop of stops) {
       const at = text.indexOf(stop);
       if (at >= 0) {
         text = text.slice(0, at);
-        if (!reply.finishReason) finish = flavour === 'aimlapi' ? 'stop_sequence' : 'stop';
+        if (!reply.finishReason) finish = stopFinish(flavour);
       }
     }
     const pieces = reply.chunks && text === reply.chunks.join('') ? reply.chunks : tokenize(text);
@@ -236,92 +220,34 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (!stream) {
       if (firstDelay) await sleep(firstDelay + gap * pieces.length);
       if (!alive()) return;
-      return sendJson(res, 200, {
-        id,
-        object: 'chat.completion',
-        model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text, ...(flavour === 'aimlapi' ? { reasoning_content: '' } : {}) }, finish_reason: finish }],
-        usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-      });
+      return sendJson(res, 200, completionBody(flavour, id, model, text, finish, usage));
     }
 
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(flavour === 'openrouter' ? { 'x-generation-id': id } : {}), ...reply.headers });
+    res.writeHead(200, { ...streamHeaders(flavour, id), ...reply.headers });
     res.flushHeaders();
-    const write = (data: string) => alive() && res.write(data);
-    const chunk = (delta: Record<string, unknown> | undefined, finishReason: string | null, n: number) => {
-      const choice: Record<string, unknown> = { index: 0, finish_reason: finishReason };
-      if (delta) choice.delta = delta;
-      if (flavour === 'openrouter') choice.native_finish_reason = finishReason === null ? null : finish === 'stop' ? 'end_turn' : finish;
-      return `data: ${JSON.stringify({ id: flavour === 'aimlapi' && n > 0 ? '' : id, object: 'chat.completion.chunk', created: 1740000000, model, ...(flavour === 'openrouter' && n === 0 ? { provider: 'Anthropic' } : {}), choices: [choice] })}\n\n`;
-    };
+    const write = (data: string) => void (alive() && res.write(data));
+    const chunks = new ChunkWriter(flavour, id, model, finish);
 
-    if (flavour === 'openrouter') write(': OPENROUTER PROCESSING\n\n');
+    if (keepsAlive(flavour)) write(KEEP_ALIVE);
     if (firstDelay) {
       // OpenRouter keeps the connection alive with comments while the model thinks.
-      const keepAlive = flavour === 'openrouter' ? setInterval(() => write(': OPENROUTER PROCESSING\n\n'), 250) : undefined;
+      const keepAlive = keepsAlive(flavour) ? setInterval(() => write(KEEP_ALIVE), 250) : undefined;
       await sleep(firstDelay);
       clearInterval(keepAlive);
     }
-    if (flavour === 'openrouter') write(chunk({ role: 'assistant', content: '' }, null, 0));
+    for (const data of chunks.opening()) write(data);
     const endless = reply.fault === 'endless';
     for (let i = 0; endless || i < pieces.length; i++) {
       if (!alive()) return;
       if (i > 0 && gap) await sleep(gap);
       if (!alive()) return;
-      if (reply.fault === 'reset-mid-stream' && i === Math.floor(pieces.length / 2)) {
-        res.write('data: {"id":"' + id + '","choices":[{"index":0,"delta":{"content":"tr');
-        return void res.socket?.destroy();
-      }
-      if (reply.fault === 'malformed-chunk' && i === Math.floor(pieces.length / 2)) write(`data: ${reply.malformedData ?? '{"choices":[{"delta":{"content":'}\n\n`);
-      if (reply.fault === 'in-stream-error' && i === Math.floor(pieces.length / 2)) {
-        write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', error: { code: 502, message: reply.errorMessage ?? 'Provider returned error', metadata: { error_type: 'provider_unavailable' } }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] })}\n\n`);
-        return void res.end();
-      }
-      if (reply.fault === 'stall-after-first' && i === 1) return; // Keeps the socket open, sends nothing more.
-      write(chunk({ content: endless ? 'x' : pieces[i] }, null, i + 1));
+      if (faultAt(reply, i, pieces.length, { res, id, write }) === 'stop') return;
+      write(chunks.chunk({ content: endless ? 'x' : pieces[i] }, null, i + 1));
       if (endless && i > 100_000) break;
     }
     if (!alive()) return;
-    if (flavour === 'aimlapi') {
-      write(`data: ${JSON.stringify({ id: '', object: 'chat.completion.chunk', model, choices: [{ index: 0, finish_reason: finish }], usage })}\n\n`);
-    } else {
-      write(chunk({ content: '' }, finish, pieces.length + 1));
-      write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens, prompt_tokens_details: { cached_tokens: 0 } } })}\n\n`);
-    }
-    if (flavour !== 'aimlapi' && reply.fault !== 'no-done') write('data: [DONE]\n\n');
-    res.end();
-  }
-
-  /** Writes a huge answer piece by piece, waiting for the client to read each before the next. */
-  async function sendHuge(res: ServerResponse, request: LoggedRequest, total: number, stream: boolean, id: string, model: string, alive: () => boolean): Promise<void> {
-    const filler = 'x'.repeat(16 * 1024);
-    request.bytesSent = 0;
-    const put = async (data: string): Promise<boolean> => {
-      if (!alive()) return false;
-      request.bytesSent = (request.bytesSent ?? 0) + Buffer.byteLength(data);
-      if (res.write(data)) return true;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-      return alive();
-    };
-    res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
-    if (stream) {
-      while ((request.bytesSent ?? 0) < total) {
-        if (!(await put(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: { content: filler }, finish_reason: null }] })}\n\n`))) return;
-      }
-      if (!(await put(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`))) return;
-    } else {
-      if (!(await put(`{"id":"${id}","object":"chat.completion","model":${JSON.stringify(model)},"choices":[{"index":0,"message":{"role":"assistant","content":"`))) return;
-      while ((request.bytesSent ?? 0) < total) if (!(await put(filler))) return;
-      if (!(await put('"},"finish_reason":"stop"}]}'))) return;
-    }
+    for (const data of chunks.closing(pieces.length, usage)) write(data);
+    if (chunks.sendsDone && reply.fault !== 'no-done') write('data: [DONE]\n\n');
     res.end();
   }
 
@@ -370,93 +296,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   };
 }
 
-function modelList(flavour: Flavour, models?: unknown[]): unknown {
-  const data = models ?? DEFAULT_MODELS[flavour];
-  return flavour === 'anthropic' ? { data, has_more: false } : flavour === 'aimlapi' ? { object: 'list', data } : { data };
-}
-
-function defaultMessage(status: number): string {
-  const messages: Record<number, string> = {
-    400: 'Bad request',
-    401: 'Invalid API key',
-    402: 'Insufficient credits. Add more using https://openrouter.ai/settings/credits',
-    403: 'Input was flagged by moderation',
-    404: 'No endpoints found for this model',
-    408: 'Request timed out',
-    429: 'Rate limit exceeded',
-    500: 'Internal server error',
-    502: 'Provider returned error',
-    503: 'No available provider',
-    529: 'Overloaded',
-  };
-  return messages[status] ?? `Error ${status}`;
-}
-
-/** Each provider's own error body (API-WIRE.md "Envelopes differ"). */
-export function errorEnvelope(flavour: Flavour, status: number, message: string): unknown {
-  if (flavour === 'aimlapi') return { message, path: '/v1/chat/completions', requestId: 'req-fake', statusCode: status, timestamp: new Date(0).toISOString() };
-  if (flavour === 'anthropic') {
-    const type = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 429: 'rate_limit_error', 529: 'overloaded_error' }[status] ?? 'api_error';
-    return { type: 'error', error: { type, message }, request_id: 'req_fake' };
-  }
-  const metadata = status === 403 ? { reasons: ['violence'], flagged_input: '…' } : undefined;
-  return { error: { code: status, message, ...(metadata ? { metadata } : {}) } };
-}
-
-/** What the real providers refuse before answering. */
-function validate(flavour: Flavour, body: unknown, models?: unknown[]): { status: number; message: string } | undefined {
-  const b = (body ?? {}) as { model?: unknown; messages?: unknown; stop?: unknown; temperature?: unknown; top_p?: unknown };
-  if (typeof b.model !== 'string' || !Array.isArray(b.messages) || b.messages.length === 0) return { status: 400, message: 'model and messages are required' };
-  const stops = typeof b.stop === 'string' ? [b.stop] : Array.isArray(b.stop) ? b.stop : [];
-  if (stops.length > 4) return { status: 400, message: 'stop: at most 4 sequences' };
-  if (flavour === 'anthropic' && stops.some((s) => typeof s !== 'string' || s.trim() === '')) return { status: 400, message: 'stop_sequences: each stop sequence must contain non-whitespace' };
-  if (flavour === 'anthropic' && typeof b.temperature === 'number' && b.temperature > 1) return { status: 400, message: 'temperature: range: 0..1' };
-  if (b.temperature !== undefined && b.top_p !== undefined && /haiku-4|4\.5|4-5/.test(b.model)) return { status: 400, message: '`temperature` and `top_p` cannot both be specified for this model' };
-  const last = b.messages[b.messages.length - 1] as { role?: string; content?: unknown };
-  if (last?.role === 'assistant') {
-    if (/4[.-][6-9]|[5-9][.-]\d/.test(b.model)) return { status: 400, message: 'This model does not support assistant message prefill. The conversation must end with a user message.' };
-    if (typeof last.content === 'string' && /\s$/.test(last.content)) return { status: 400, message: 'messages: final assistant content cannot end with trailing whitespace' };
-  }
-  const known = models ?? (flavour === 'openai' ? undefined : DEFAULT_MODELS[flavour]);
-  if (known && !known.some((m) => (m as { id?: string }).id === b.model)) return { status: 404, message: `${b.model} is not a valid model ID` };
-  return undefined;
-}
-
 /** The default answer: derived from the request so no test can mistake a constant for behaviour. */
 function echoAnswer(request: LoggedRequest): string {
   const messages = (request.body?.messages ?? []) as { content: string }[];
   const last = messages[messages.length - 1]?.content ?? '';
   return `echo: ${String(last).slice(-40)}`;
-}
-
-/** The offline demo: a short line of code for a fill-in-the-middle prompt, a markdown answer for chat. */
-function demoAnswer(request: LoggedRequest): string {
-  const messages = (request.body?.messages ?? []) as { role: string; content: string }[];
-  const all = messages.map((m) => String(m.content)).join('\n');
-  const hole = /<(?:hole|HOLE|fill|FILL_HERE)[^>]*>|\{\{FILL_HERE\}\}|<CODE\d*>/.exec(all);
-  if (hole || request.body?.max_tokens <= 256) {
-    const before = hole ? all.slice(0, hole.index) : all;
-    const line = before.split('\n').filter((l) => l.trim()).pop() ?? '';
-    const indent = /^\s*/.exec(line)?.[0] ?? '';
-    if (/\breturn\b/.test(line)) return '';
-    if (/[{:]\s*$/.test(line)) return `${indent}  return undefined;`;
-    const name = /(?:function|def|fn|func)\s+(\w+)/.exec(before)?.[1] ?? 'value';
-    return `${indent}console.log('${name}');`;
-  }
-  const question = messages.filter((m) => m.role === 'user').pop()?.content ?? '';
-  const code = /```[\s\S]*?```/.exec(question)?.[0] ?? '```ts\nconst answer = 42;\n```';
-  return [
-    '## Offline demo answer',
-    '',
-    'This answer comes from the bundled demo server, not a model. Set an API key to talk to a real one.',
-    '',
-    '- It streams token by token, like a real provider.',
-    '- Code blocks are highlighted and offer **Copy**, **Insert** and **Apply**.',
-    '',
-    'The code you attached:',
-    '',
-    code,
-  ].join('\n');
 }
 
 if (require.main === module) {
