@@ -1,11 +1,14 @@
 // Runs the mocha suites of out/test/vscode inside a real VS Code extension host: code-server with
 // its smoke-test driver, opened by headless Chromium with an extension-development payload
-// (REAL-VSCODE.md, "Extension-test mode"). Afterwards every file that VS Code wrote is searched for
-// the run's API key: a hit fails the run.
+// (docs/architecture.md, how tests run in a real VS Code). Afterwards every file that VS Code wrote
+// is searched for the run's API key: a hit fails the run.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, activationMs, ensureInstalled, filesContaining, killTree, launchBrowser, makeRunFolder, sampleMemory, startCodeServer } from './real-vscode';
+import { ensureInstalled, REPO } from './install';
+import { activationMs, filesContaining, sampleMemory } from './probes';
+import { makeRunFolder } from './run-folder';
+import { killTree, launchBrowser, startCodeServer } from './start';
 
 interface TestRecord {
   title: string;
