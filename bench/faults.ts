@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { createChatClient, type RequestLogEntry } from '../src/core/client/client';
 import { KestrelError } from '../src/core/client/errors';
-import type { Clock } from '../src/core/client/retry';
+import { realClock, type Clock } from '../src/core/clock';
 import type { ChatRequest } from '../src/core/client/types';
 import { dnsThatComesBack, freePort, makeCertificates } from '../test/support/network-faults';
 import { startFakeServer, type FakeReply, type FakeServer } from '../test/support/fake-server';
@@ -33,10 +33,11 @@ interface Row {
   serverSaw: number;
 }
 
-/** Real time, except that sleeps return at once and move the clock on. */
+/** Real time and timers, except that sleeps return at once and move the clock on. */
 function skippingClock(): Clock & { skipped: number; advance(ms: number): void } {
   let offset = 0;
   const clock = {
+    ...realClock,
     skipped: 0,
     now: () => performance.now() + offset,
     advance: (ms: number) => void (offset += ms),

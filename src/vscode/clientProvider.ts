@@ -1,14 +1,15 @@
 // Turns the settings and the stored key into a ready client for a purpose. Clients are cached per
 // (base URL, key, proxy) so every feature shares one keep-alive pool; a change of any of those
-// builds a new one and disposes the old.
+// builds a new one and disposes the old. Every client shares one record of the pauses providers
+// asked for (src/core/client/rateLimits.ts), so a rebuilt client keeps them.
 import * as vscode from 'vscode';
 import { createChatClient, type RequestLogEntry } from '../core/client/client';
-import { KestrelError } from '../core/client/errors';
-import { MAX_RETRY_WAIT_MS, realClock } from '../core/client/retry';
+import { realClock } from '../core/clock';
 import { keyOrigin, PRESETS, resolveProvider, type ResolvedProvider } from '../core/client/presets';
 import { selectProxy } from '../core/client/proxy';
+import { createRateLimits } from '../core/client/rateLimits';
 import type { KestrelSettings } from '../core/config';
-import type { ChatClient, CompletionStream, ModelInfo } from '../core/client/types';
+import type { ModelInfo } from '../core/client/types';
 import type { KeyStore } from './secrets';
 import type { ClientHandle, Purpose } from './services';
 import { describeRequest } from './log';
@@ -22,8 +23,8 @@ export class ClientProvider implements vscode.Disposable {
   private cached: { signature: string; client: Client } | undefined;
   /** Origins the user allowed a key to go to over plain http this session. */
   private readonly plainHttpAllowed = new Set<string>();
-  /** Per origin: the pause a 429 asked for. */
-  private readonly gates = new Map<string, RateGate>();
+  /** Per origin: the pause a provider asked for, whichever client it told. */
+  private readonly rateLimits = createRateLimits(realClock);
 
   constructor(
     private readonly keys: KeyStore,
@@ -94,12 +95,13 @@ export class ClientProvider implements vscode.Disposable {
           apiKey: key,
           headers: provider.headers,
           proxy,
+          rateLimits: this.rateLimits,
           onLog: (entry) => this.logRequest(entry),
         }),
       };
       void old?.dispose();
     }
-    return { client: this.gate(origin).guard(this.cached.client, purpose), model, providerId: provider.id };
+    return { client: this.cached.client, model, providerId: provider.id };
   }
 
   /**
@@ -129,12 +131,6 @@ export class ClientProvider implements vscode.Disposable {
     return answer === 'Send Without Key' ? undefined : null;
   }
 
-  private gate(origin: string): RateGate {
-    let gate = this.gates.get(origin);
-    if (!gate) this.gates.set(origin, (gate = new RateGate(new URL(origin).host)));
-    return gate;
-  }
-
   /**
    * The provider's models. Listing needs no key at OpenRouter or AI/ML API, so without one the
    * request goes out keyless rather than not at all.
@@ -153,7 +149,7 @@ export class ClientProvider implements vscode.Disposable {
     if (!provider.baseUrl) return [];
     const settings = this.settings();
     const proxy = selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL }, process.env);
-    const client = createChatClient({ baseUrl: provider.baseUrl, headers: provider.headers, proxy, onLog: (entry) => this.logRequest(entry) });
+    const client = createChatClient({ baseUrl: provider.baseUrl, headers: provider.headers, proxy, rateLimits: this.rateLimits, onLog: (entry) => this.logRequest(entry) });
     try {
       return await client.listModels({ signal });
     } finally {
@@ -183,90 +179,4 @@ export class ClientProvider implements vscode.Disposable {
 
 async function offer(message: string, action: string, run: () => Thenable<unknown>): Promise<void> {
   if ((await notices.show('warning', message, action)) === action) await run();
-}
-
-/** How long to leave a provider alone after a 429 that did not say (ms). */
-const DEFAULT_RATE_PAUSE_MS = 5_000;
-
-/**
- * After a 429, nothing goes to that origin until the pause it asked for (Retry-After) is over:
- * automatic inline requests fail at once without touching the network (the error reporter keeps
- * them quiet), chat and actions wait out a short pause and fail at once on a long one.
- */
-class RateGate {
-  private until = 0;
-
-  constructor(private readonly host: string) {}
-
-  remainingMs(): number {
-    return Math.max(0, this.until - Date.now());
-  }
-
-  private note(error: unknown): void {
-    if (!(error instanceof KestrelError) || error.kind !== 'rate-limited' || error.status !== 429) return;
-    this.until = Math.max(this.until, Date.now() + (error.retryAfterMs ?? DEFAULT_RATE_PAUSE_MS));
-  }
-
-  /** Resolves when a request may go out; rejects when it may not (or the caller gave up waiting). */
-  private pass(purpose: Purpose, signal: AbortSignal | undefined): Promise<void> {
-    const wait = this.remainingMs();
-    if (wait <= 0) return Promise.resolve();
-    if (purpose === 'inline' || wait > MAX_RETRY_WAIT_MS) {
-      return Promise.reject(new KestrelError('rate-limited', `${this.host} is rate limiting requests (429); Kestrel sends it nothing for ${Math.ceil(wait / 1000)} s more.`, { retryAfterMs: wait }));
-    }
-    return realClock.sleep(wait, signal).catch(() => {
-      throw new KestrelError('aborted', 'The request was cancelled.');
-    });
-  }
-
-  guard(inner: ChatClient, purpose: Purpose): ChatClient {
-    const start = (request: Parameters<ChatClient['stream']>[0], options: Parameters<ChatClient['stream']>[1]): CompletionStream => {
-      const stream = inner.stream(request, options);
-      stream.result.catch((error: unknown) => this.note(error));
-      return stream;
-    };
-    return {
-      stream: (request, options) => {
-        if (this.remainingMs() <= 0) return start(request, options);
-        return deferredStream(this.pass(purpose, options?.signal).then(() => start(request, options)));
-      },
-      complete: async (request, options) => {
-        await this.pass(purpose, options?.signal);
-        try {
-          return await inner.complete(request, options);
-        } catch (error) {
-          this.note(error);
-          throw error;
-        }
-      },
-      listModels: (options) => inner.listModels(options),
-      // Warming opens a connection: not while the provider asked to be left alone.
-      warm: () => (this.remainingMs() > 0 ? Promise.resolve() : inner.warm()),
-    };
-  }
-}
-
-/** A stream that starts once `ready` resolves; its rejection fails both the iteration and `result`. */
-function deferredStream(ready: Promise<CompletionStream>): CompletionStream {
-  const result = ready.then((stream) => stream.result);
-  // Whoever awaits `result` still sees the failure; a caller that only iterates is not left with an unhandled rejection.
-  result.catch(() => undefined);
-  let iterator: AsyncIterator<string> | undefined;
-  let stopped = false;
-  return {
-    result,
-    [Symbol.asyncIterator]: () => ({
-      async next(): Promise<IteratorResult<string>> {
-        if (stopped) return { value: undefined, done: true };
-        iterator ??= (await ready)[Symbol.asyncIterator]();
-        return iterator.next();
-      },
-      async return(): Promise<IteratorResult<string>> {
-        stopped = true;
-        if (iterator) await iterator.return?.();
-        else ready.then((stream) => stream[Symbol.asyncIterator]().return?.(), () => undefined);
-        return { value: undefined, done: true };
-      },
-    }),
-  };
 }

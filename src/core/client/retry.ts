@@ -2,29 +2,6 @@
 // half-shown is retried: 429, 5xx/529 and network failures before the first byte; never 400–404.
 import { KestrelError } from './errors';
 
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, or rejects with the abort reason when `signal` aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
 /** Longest wait Kestrel accepts before a retry; a longer Retry-After fails at once with its figure. */
 export const MAX_RETRY_WAIT_MS = 20_000;
 const BASE_DELAY_MS = 500;

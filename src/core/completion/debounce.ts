@@ -1,20 +1,13 @@
 // Waits for a pause in typing. Every wait settles: a newer call supersedes it ('superseded'), a
 // cancelled one ends at once ('cancelled'); none is left hanging.
+import { realClock, type Clock } from '../clock';
 
 export type DebounceOutcome = 'ready' | 'superseded' | 'cancelled';
 
-/** The clock and timers the pipeline uses; tests inject fake ones so nothing sleeps. */
-export interface Timers {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The part of the core's clock (src/core/clock.ts) the pipeline uses; tests inject a fake one so nothing sleeps. */
+export type Timers = Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
 
-export const realTimers: Timers = {
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export const realTimers: Timers = realClock;
 
 export class Debouncer {
   private pending: { settle: (outcome: DebounceOutcome) => void; timer: unknown } | undefined;

@@ -1,25 +1,35 @@
 import * as assert from 'node:assert/strict';
 import { createChatClient, type ClientOptions, type RequestLogEntry } from '../../../src/core/client/client';
 import { KestrelError, isPrefillRejection } from '../../../src/core/client/errors';
-import type { Clock } from '../../../src/core/client/retry';
+import { createRateLimits } from '../../../src/core/client/rateLimits';
 import { startFakeServer, type FakeServer, type Flavour } from '../../support/fake-server';
+import { fakeClock } from './fakeClock';
 
 const KEY = 'sk-or-v1-test-4f1c9e2b7a5d8e3f';
 const MODEL: Record<Flavour, string> = { openrouter: 'anthropic/claude-3.5-haiku', aimlapi: 'claude-3-5-haiku-20241022', anthropic: 'claude-3-5-haiku-20241022', openai: 'local-model' };
 const ask = (flavour: Flavour, extra: Partial<{ stop: string[]; maxTokens: number }> = {}) => ({ model: MODEL[flavour], messages: [{ role: 'user' as const, content: 'Say hello' }], ...extra });
 
-/** A clock whose sleeps are recorded and return at once. */
-function fakeClock(): Clock & { sleeps: number[] } {
-  let now = 0;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-  };
+/** Waits for something the server or the network does (not for the client's clock). */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; !check(); i++) {
+    if (i > 300) assert.fail(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Lets pending callbacks and I/O run, without moving the client's clock. */
+async function turns(n = 20): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Whether a promise has settled yet. */
+function watch(promise: Promise<unknown>): { readonly settled: boolean } {
+  const state = { settled: false };
+  promise.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  );
+  return state;
 }
 
 describe('chat-completions client', function () {
@@ -171,14 +181,43 @@ describe('chat-completions client', function () {
     assert.equal(server.requests[0].aborted, true);
   });
 
-  it('gives up on a server that never answers (first-byte timeout) and on one that stalls (idle timeout)', async () => {
+  it('gives up on a server that never answers (first-byte timeout) and on one that stalls (idle timeout), on the injected clock', async () => {
     server = await startFakeServer({ flavour: 'openai' });
     server.script({ fault: 'never-answer' }, { text: 'one two three four five', fault: 'stall-after-first' });
-    const c = client({ firstByteTimeoutMs: 150, idleTimeoutMs: 150, maxRetries: 0 });
-    await assert.rejects(c.stream(ask('openai')).result, (e: KestrelError) => e.kind === 'timeout' && /sent nothing/.test(e.userMessage));
-    await assert.rejects(c.stream(ask('openai')).result, (e: KestrelError) => e.kind === 'timeout' && /stopped sending/.test(e.userMessage));
-    for (let i = 0; i < 50 && !server.requests.every((r) => r.aborted); i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(server.requests.every((r) => r.aborted), 'both connections closed');
+    const clock = fakeClock();
+    const c = client({ clock, firstByteTimeoutMs: 200, idleTimeoutMs: 200, maxRetries: 0 });
+
+    const silent = c.stream(ask('openai'));
+    const silentEnd = watch(silent.result);
+    await eventually(() => server.requests.length === 1, 'the request reached the server');
+    clock.advance(199);
+    await turns();
+    assert.equal(silentEnd.settled, false, 'gave up before the first-byte timeout');
+    clock.advance(1);
+    await assert.rejects(silent.result, (e: KestrelError) => e.kind === 'timeout' && /sent nothing for 0\.2 s/.test(e.userMessage));
+
+    const stalled = c.stream(ask('openai'));
+    const stalledEnd = watch(stalled.result);
+    const iterator = stalled[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    assert.ok(!first.done && 'one two three four five'.startsWith(first.value), 'the first words arrived');
+    clock.advance(199);
+    await turns();
+    assert.equal(stalledEnd.settled, false, 'gave up before the idle timeout');
+    clock.advance(1);
+    await assert.rejects(stalled.result, (e: KestrelError) => e.kind === 'timeout' && /stopped sending for 0\.2 s/.test(e.userMessage));
+
+    await eventually(() => server.requests.every((r) => r.aborted), 'both connections closed');
+    assert.equal(clock.pending, 0, 'no timer left behind');
+  });
+
+  it('a wait before a retry does not count against the first byte', async () => {
+    server = await startFakeServer({ flavour: 'openai' });
+    server.script({ status: 503, headers: { 'retry-after': '10' } }, { text: 'after the wait' });
+    const clock = fakeClock();
+    const result = await client({ clock, firstByteTimeoutMs: 5_000, maxRetries: 1 }).complete(ask('openai'));
+    assert.equal(result.text, 'after the wait');
+    assert.deepEqual(clock.sleeps, [10_000]);
   });
 
   it('cuts off an endless stream at the size limit', async () => {
@@ -207,6 +246,66 @@ describe('chat-completions client', function () {
     assert.equal((error as KestrelError).retryAfterMs, 120_000);
     assert.deepEqual(clock.sleeps, []);
     assert.equal(server.requests.length, 1);
+  });
+
+  it('a client built later for the same origin keeps the pause a 429 asked for, when they share the rate limits', async () => {
+    server = await startFakeServer({ flavour: 'openrouter' });
+    server.script({ status: 429, headers: { 'retry-after': '3' } }, { text: 'after the pause' });
+    const clock = fakeClock();
+    const rateLimits = createRateLimits(clock);
+    await assert.rejects(client({ clock, rateLimits, maxRetries: 0 }).complete(ask('openrouter')), (e: KestrelError) => e.kind === 'rate-limited' && e.status === 429);
+    // A new key or setting builds a new client: it still knows, and sends nothing.
+    const rebuilt = client({ clock, rateLimits });
+    const refused = await rebuilt.stream(ask('openrouter'), { maxRetries: 0 }).result.catch((e: unknown) => e);
+    assert.ok(refused instanceof KestrelError, String(refused));
+    assert.equal(refused.kind, 'rate-limited');
+    assert.equal(refused.status, 429);
+    assert.match(refused.userMessage, /asked Kestrel to wait before the next request \(HTTP 429\); try again in 3 s\./);
+    assert.equal(server.requests.length, 1, 'the provider was not contacted during the pause');
+    await rebuilt.warm();
+    assert.equal(server.connections, 1, 'no connection warmed during the pause');
+    // A request that may wait, waits out the rest of the pause, then goes.
+    assert.equal((await rebuilt.complete(ask('openrouter'))).text, 'after the pause');
+    assert.deepEqual(clock.sleeps, [3_000]);
+    assert.equal(server.requests.length, 2);
+  });
+
+  it('a 503 with Retry-After: the refusal during its pause is a 503 (overloaded), not a rate limit', async () => {
+    server = await startFakeServer({ flavour: 'openrouter' });
+    server.script({ status: 503, headers: { 'retry-after': '30' } });
+    const c = client({ clock: fakeClock(), maxRetries: 0 });
+    await assert.rejects(c.complete(ask('openrouter')), (e: KestrelError) => e.kind === 'overloaded' && e.status === 503);
+    const refused = await c.complete(ask('openrouter')).catch((e: unknown) => e);
+    assert.ok(refused instanceof KestrelError, String(refused));
+    assert.equal(refused.kind, 'overloaded');
+    assert.equal(refused.status, 503);
+    assert.match(refused.userMessage, /\(HTTP 503\); try again in 30 s\./);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('a 429 without Retry-After: nothing reaches the origin for 5 s, then requests go again; a 503 without one asks for no pause', async () => {
+    server = await startFakeServer({ flavour: 'openrouter' });
+    server.script({ status: 429 }, { text: 'after five seconds' }, { status: 503 }, { text: 'at once' });
+    const clock = fakeClock();
+    const c = client({ clock, maxRetries: 0 });
+    await assert.rejects(c.complete(ask('openrouter')), (e: KestrelError) => e.kind === 'rate-limited');
+    clock.advance(4_999);
+    await assert.rejects(c.complete(ask('openrouter')), (e: KestrelError) => e.kind === 'rate-limited' && /try again in 1 s/.test(e.userMessage));
+    assert.equal(server.requests.length, 1);
+    clock.advance(1);
+    assert.equal((await c.complete(ask('openrouter'))).text, 'after five seconds');
+    await assert.rejects(c.complete(ask('openrouter')), (e: KestrelError) => e.kind === 'overloaded');
+    assert.equal((await c.complete(ask('openrouter'))).text, 'at once');
+    assert.equal(server.requests.length, 4);
+  });
+
+  it("a 429 without Retry-After: the client's own retries wait out the pause too", async () => {
+    server = await startFakeServer({ flavour: 'openrouter' });
+    server.script({ status: 429 }, { text: 'second try' });
+    const clock = fakeClock();
+    const result = await client({ clock, random: () => 0.5, maxRetries: 2 }).complete(ask('openrouter'));
+    assert.equal(result.text, 'second try');
+    assert.deepEqual(clock.sleeps, [5_000], 'one wait, the pause rather than the shorter back-off');
   });
 
   for (const status of [400, 401, 402, 403, 404]) {

@@ -3,18 +3,20 @@
 // server with an untrusted certificate). For each fault: the error kind, a message the user can act
 // on that never carries the key, the request closed on the server side, the text streamed before
 // the error delivered to the caller, and the next request on the same client working once the
-// fault is gone. Long waits run on an injected clock; timeouts are configured short.
+// fault is gone. Waits and timeouts run on an injected clock: a timeout is reached by moving the
+// clock, never by sleeping.
 import * as assert from 'node:assert/strict';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { createChatClient, type Client, type ClientOptions, type RequestLogEntry } from '../../../src/core/client/client';
 import { KestrelError, type ErrorKind } from '../../../src/core/client/errors';
-import { MAX_RETRY_WAIT_MS, type Clock } from '../../../src/core/client/retry';
+import { MAX_RETRY_WAIT_MS } from '../../../src/core/client/retry';
 import type { ChatRequest, FinishReason } from '../../../src/core/client/types';
 import { dnsThatComesBack, freePort, makeCertificates, startConnectProxy, type Certificates, type KeyPair } from '../../support/network-faults';
 import { selectProxy } from '../../../src/core/client/proxy';
 import { startFakeServer, type FakeReply, type FakeServer, type Flavour } from '../../support/fake-server';
+import { fakeClock, type FakeClock } from './fakeClock';
 
 const KEY = 'sk-or-v1-fault-7d3e9a1c5b2f4e6a';
 const MODELS: Record<Flavour, string> = { openrouter: 'anthropic/claude-3.5-haiku', aimlapi: 'claude-3-5-haiku-20241022', anthropic: 'claude-3-5-haiku-20241022', openai: 'local-model' };
@@ -22,22 +24,6 @@ const ANSWER = 'The first half of this answer arrives, then the trouble starts s
 const RECOVERED = 'recovered answer';
 const MB = 1024 * 1024;
 const DEFAULT_CAP = 8 * MB;
-
-/** A clock that never really waits: sleeps advance it and are recorded. */
-function fakeClock(): Clock & { sleeps: number[]; advance(ms: number): void } {
-  let now = 1_000_000;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    advance: (ms) => void (now += ms),
-    sleep: async (ms, signal) => {
-      if (signal?.aborted) throw signal.reason;
-      sleeps.push(ms);
-      now += ms;
-    },
-  };
-}
 
 const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: MODELS.openrouter, messages: [{ role: 'user', content: 'Say something long' }], ...extra });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,10 +36,13 @@ async function eventually(check: () => boolean, what: string, ms = 3000): Promis
 }
 
 /** Reads a stream as the chat does: keeps every delta, then reports how it ended. */
-async function consume(stream: ReturnType<Client['stream']>): Promise<{ seen: string[]; error?: unknown }> {
+async function consume(stream: ReturnType<Client['stream']>, onDelta: () => void = () => {}): Promise<{ seen: string[]; error?: unknown }> {
   const seen: string[] = [];
   try {
-    for await (const delta of stream) seen.push(delta);
+    for await (const delta of stream) {
+      seen.push(delta);
+      onDelta();
+    }
     return { seen };
   } catch (error) {
     return { seen, error };
@@ -87,10 +76,15 @@ interface FaultCase {
   retryAfterMs?: number;
   /** How the faulty request ended on the server. */
   closed: 'completed' | 'aborted';
+  /**
+   * A timeout: once the request reached the server (or its first text arrived), the client's clock
+   * moves on by `ms`; a millisecond short of it, the request is still running.
+   */
+  timer?: { after: 'request' | 'first-text'; ms: number };
   /** Bounds on a huge answer: what the client may read, what the server may have written. */
   bounded?: { readAtMost: number; sentAtMost: number };
   /** After the suite: checks particular to the case. */
-  also?: (ctx: { error?: KestrelError; seen: string[]; logs: RequestLogEntry[]; server: FakeServer; clock: ReturnType<typeof fakeClock> }) => void;
+  also?: (ctx: { error?: KestrelError; seen: string[]; logs: RequestLogEntry[]; server: FakeServer; clock: FakeClock }) => void;
 }
 
 const status = (code: number, kind: ErrorKind, message: RegExp, attempts: number, extra: Partial<FaultCase> = {}): FaultCase => ({
@@ -178,6 +172,7 @@ const CASES: FaultCase[] = [
     name: 'accepted, never answered (first-byte timeout)',
     reply: { fault: 'never-answer' },
     client: { firstByteTimeoutMs: 200 },
+    timer: { after: 'request', ms: 200 },
     kind: 'timeout',
     message: /sent nothing for 0\.2 s/,
     attempts: 1,
@@ -187,6 +182,7 @@ const CASES: FaultCase[] = [
     name: 'stalls halfway (idle timeout)',
     reply: { text: ANSWER, fault: 'stall-after-first' },
     client: { idleTimeoutMs: 200 },
+    timer: { after: 'first-text', ms: 200 },
     kind: 'timeout',
     message: /stopped sending for 0\.2 s part-way through the answer/,
     partial: true,
@@ -207,6 +203,7 @@ const CASES: FaultCase[] = [
     name: 'never-ending stream, bounded by the wall-clock cap',
     reply: { fault: 'endless', tokensPerSecond: 200 },
     client: { wallClockMs: 300 },
+    timer: { after: 'first-text', ms: 300 },
     kind: 'timeout',
     message: /took longer than 0\.3 s and was cut off/,
     partial: true,
@@ -296,7 +293,22 @@ describe('fault injection: the chat-completions client survives every fault', fu
         await c.complete(ask({ model, ...fault.request })).then((r) => (finish = r.finishReason), (e: unknown) => (error = e));
       } else {
         const stream = c.stream(ask({ model, ...fault.request }));
-        ({ seen, error } = await consume(stream));
+        let ended = false;
+        stream.result.then(
+          () => (ended = true),
+          () => (ended = true),
+        );
+        let texts = 0;
+        const reading = consume(stream, () => texts++);
+        if (fault.timer) {
+          const { after, ms } = fault.timer;
+          await eventually(() => (after === 'request' ? s.requests.length > 0 : texts > 0), `the ${after} the timeout runs from`);
+          clock.advance(ms - 1);
+          for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+          assert.equal(ended, false, 'the request ended before its timeout');
+          clock.advance(1);
+        }
+        ({ seen, error } = await reading);
         await stream.result.then(
           (r) => (finish = r.finishReason),
           (e: unknown) => assert.equal(e, error, 'the result rejects with the error the reader saw'),
