@@ -35,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
 
   const usage = new UsageTracker(context.globalState, () => settings.usage.dailyLimitUsd, () => settings.provider);
   const keys = new KeyStore(context.secrets);
+  context.subscriptions.push(keys);
   // Every chat request counts toward usage and the cap, estimated where the provider reports nothing.
   const clients = new ClientProvider(keys, log, () => settings, (entry) => usage.recordRequest(entry), (baseUrl, models) => usage.learnPrices(baseUrl, models));
   const status = new StatusBar();
@@ -104,6 +105,8 @@ function registerTestApi(context: vscode.ExtensionContext, services: Services, c
   context.subscriptions.push(
     registerNoticesHook(),
     vscode.commands.registerCommand('kestrel._test.isExcluded', (uri: string) => excludes.isExcluded(vscode.Uri.parse(uri))),
+    // How often a key was read from secret storage: requests reuse the key until it changes.
+    vscode.commands.registerCommand('kestrel._test.keyReads', () => keys.reads),
   );
   return {
     secrets: {

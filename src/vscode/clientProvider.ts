@@ -1,12 +1,14 @@
-// Turns the settings and the stored key into a ready client for a purpose. Clients are cached per
-// (base URL, key, proxy) so every feature shares one keep-alive pool; a change of any of those
-// builds a new one and disposes the old. Every client shares one record of the pauses providers
-// asked for (src/core/client/rateLimits.ts), so a rebuilt client keeps them.
+// Turns the settings and the stored key into a ready client for a purpose. What they resolve to
+// (the provider, the proxy, the key read from secret storage, the client and its handles) is kept
+// until the settings or a key change, so a keystroke reads nothing and builds nothing. One client
+// at a time, so every feature shares one keep-alive pool; a change of base URL, key, headers or
+// proxy builds a new one and disposes the old. Every client shares one record of the pauses
+// providers asked for (src/core/client/rateLimits.ts), so a rebuilt client keeps them.
 import * as vscode from 'vscode';
-import { createChatClient, type RequestLogEntry } from '../core/client/client';
 import { realClock } from '../core/clock';
+import { createChatClient, type Client, type RequestLogEntry } from '../core/client/client';
 import { keyOrigin, PRESETS, resolveProvider, type ResolvedProvider } from '../core/client/presets';
-import { selectProxy } from '../core/client/proxy';
+import { selectProxy, type ProxyChoice } from '../core/client/proxy';
 import { createRateLimits } from '../core/client/rateLimits';
 import type { KestrelSettings } from '../core/config';
 import type { ModelInfo } from '../core/client/types';
@@ -15,53 +17,96 @@ import type { ClientHandle, Purpose } from './services';
 import { describeRequest } from './log';
 import { notices } from './errorReporter';
 
-type Client = ReturnType<typeof createChatClient>;
-
 const isLoopback = (host: string) => /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/i.test(host);
 
+type FoundKey = { key: string; origin?: string; fromEnv: boolean };
+
+/** What one version of the settings resolves to. */
+interface Resolved {
+  /** The settings object this was worked out from; a new one (any settings change) means work it out again. */
+  settings: KestrelSettings;
+  provider: ResolvedProvider;
+  /** The base URL's origin; empty when it is not an http(s) URL. */
+  origin: string;
+  proxy: ProxyChoice | undefined;
+  /** Per purpose and key: the handle last given out. */
+  handles: Map<string, ClientHandle>;
+}
+
 export class ClientProvider implements vscode.Disposable {
+  private resolved: Resolved | undefined;
+  /** The key lookup for a provider, read once until a key changes. */
+  private found: { providerId: string; lookup: Promise<FoundKey | undefined> } | undefined;
   private cached: { signature: string; client: Client } | undefined;
   /** Origins the user allowed a key to go to over plain http this session. */
   private readonly plainHttpAllowed = new Set<string>();
   /** Per origin: the pause a provider asked for, whichever client it told. */
   private readonly rateLimits = createRateLimits(realClock);
+  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly keys: KeyStore,
     private readonly log: vscode.LogOutputChannel,
+    /** The settings as last read: the same object until they change. */
     private readonly settings: () => KestrelSettings,
     /** Told of every finished request (usage accounting). */
     private readonly onRequest: (entry: RequestLogEntry) => void = () => {},
     /** Told of each model list a provider sent, with its base URL (the prices it lists). */
     private readonly onModels: (baseUrl: string, models: ModelInfo[]) => void = () => {},
-  ) {}
+  ) {
+    this.subscription = keys.onDidChange(() => this.forgetKeys());
+  }
 
   private logRequest(entry: RequestLogEntry): void {
     this.log.info(describeRequest(entry));
     this.onRequest(entry);
   }
 
+  /** The provider, proxy and handles for the current settings, worked out once per change. */
+  private current(): Resolved {
+    const settings = this.settings();
+    if (this.resolved?.settings === settings) return this.resolved;
+    const provider = resolveProvider(settings);
+    const proxy = provider.baseUrl ? selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL }, process.env) : undefined;
+    this.resolved = { settings, provider, origin: keyOrigin(provider.baseUrl), proxy, handles: new Map() };
+    return this.resolved;
+  }
+
+  /** A key was stored or deleted: read it again on the next request. */
+  private forgetKeys(): void {
+    this.found = undefined;
+    this.resolved?.handles.clear();
+  }
+
   provider(): ResolvedProvider {
-    return resolveProvider(this.settings());
+    return this.current().provider;
   }
 
   /** The key for the current provider: the stored secret, else the provider's environment variable. */
-  async keyFor(provider: ResolvedProvider): Promise<{ key: string; origin?: string; fromEnv: boolean } | undefined> {
-    const stored = await this.keys.get(provider.id);
-    if (stored) return { ...stored, fromEnv: false };
-    const fromEnv = provider.envVar ? process.env[provider.envVar]?.trim() : undefined;
-    return fromEnv ? { key: fromEnv, fromEnv: true } : undefined;
+  keyFor(provider: ResolvedProvider): Promise<FoundKey | undefined> {
+    if (this.found?.providerId !== provider.id) {
+      const lookup = this.keys.get(provider.id).then((stored): FoundKey | undefined => {
+        if (stored) return { ...stored, fromEnv: false };
+        const fromEnv = provider.envVar ? process.env[provider.envVar]?.trim() : undefined;
+        return fromEnv ? { key: fromEnv, fromEnv: true } : undefined;
+      });
+      // A failed read is not kept: the next request tries again.
+      lookup.catch(() => {
+        if (this.found?.lookup === lookup) this.found = undefined;
+      });
+      this.found = { providerId: provider.id, lookup };
+    }
+    return this.found.lookup;
   }
 
   async clientFor(purpose: Purpose, interactive: boolean): Promise<ClientHandle | undefined> {
-    const settings = this.settings();
-    const provider = resolveProvider(settings);
+    const resolved = this.current();
+    const { provider, origin } = resolved;
     const model = purpose === 'chat' ? provider.chatModel : provider.model;
     if (!provider.baseUrl) {
       if (interactive) void offer(`Kestrel: the custom provider needs a base URL (setting kestrel.baseUrl).`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
       return undefined;
     }
-    const origin = keyOrigin(provider.baseUrl);
     // The value is not repeated: a key pasted into the wrong box must not reach a notification.
     if (!origin) {
       if (interactive) void offer(`Kestrel: kestrel.baseUrl is not an http(s) URL. Nothing was sent.`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
@@ -83,8 +128,17 @@ export class ClientProvider implements vscode.Disposable {
     if (key === null) return undefined; // the user cancelled
     if (key && !(await this.allowPlainHttp(origin, interactive))) key = undefined;
     if (provider.keyRequired && !key) return undefined;
+    return this.handle(resolved, purpose, model, key);
+  }
 
-    const proxy = selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL }, process.env);
+  /** The handle for a purpose and key under these settings: the one given out before, if any. */
+  private handle(resolved: Resolved, purpose: Purpose, model: string, key: string | undefined): ClientHandle {
+    // Settings or keys changed while the key was awaited: hand out a client for what was decided, keep nothing.
+    const current = this.resolved === resolved;
+    const id = `${purpose}\n${key ?? ''}`;
+    const kept = current ? resolved.handles.get(id) : undefined;
+    if (kept && kept.client === this.cached?.client) return kept;
+    const { provider, proxy } = resolved;
     const signature = JSON.stringify([provider.baseUrl, key ?? '', provider.headers, proxy]);
     if (this.cached?.signature !== signature) {
       const old = this.cached?.client;
@@ -101,7 +155,9 @@ export class ClientProvider implements vscode.Disposable {
       };
       void old?.dispose();
     }
-    return { client: this.cached.client, model, providerId: provider.id };
+    const handle: ClientHandle = { client: this.cached.client, model, providerId: provider.id };
+    if (current) resolved.handles.set(id, handle);
+    return handle;
   }
 
   /**
@@ -111,7 +167,7 @@ export class ClientProvider implements vscode.Disposable {
    * moved key. Environment keys were put there by the user for whatever base URL they configured.
    * `null`: the user cancelled, send nothing.
    */
-  private async keyForOrigin(provider: ResolvedProvider, found: { key: string; origin?: string; fromEnv: boolean } | undefined, origin: string, interactive: boolean): Promise<string | undefined | null> {
+  private async keyForOrigin(provider: ResolvedProvider, found: FoundKey | undefined, origin: string, interactive: boolean): Promise<string | undefined | null> {
     if (!found) return undefined;
     if (found.fromEnv) return found.key;
     if (found.origin === origin) return found.key;
@@ -145,10 +201,8 @@ export class ClientProvider implements vscode.Disposable {
   private async fetchModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const handle = await this.clientFor('chat', false);
     if (handle) return handle.client.listModels({ signal });
-    const provider = this.provider();
+    const { provider, proxy } = this.current();
     if (!provider.baseUrl) return [];
-    const settings = this.settings();
-    const proxy = selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL }, process.env);
     const client = createChatClient({ baseUrl: provider.baseUrl, headers: provider.headers, proxy, rateLimits: this.rateLimits, onLog: (entry) => this.logRequest(entry) });
     try {
       return await client.listModels({ signal });
@@ -172,8 +226,11 @@ export class ClientProvider implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     void this.cached?.client.dispose();
     this.cached = undefined;
+    this.resolved = undefined;
+    this.found = undefined;
   }
 }
 

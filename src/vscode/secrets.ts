@@ -8,12 +8,27 @@ export interface StoredKey {
   origin?: string;
 }
 
-const secretName = (provider: string) => `kestrel.apiKey.${provider}`;
+const PREFIX = 'kestrel.apiKey.';
+const secretName = (provider: string) => `${PREFIX}${provider}`;
 
-export class KeyStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+export class KeyStore implements vscode.Disposable {
+  /** How many times a key was read from secret storage (the test hook `kestrel._test.keyReads`). */
+  reads = 0;
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    // A key set or cleared in another window reaches this one through secret storage.
+    this.subscription = secrets.onDidChange((e) => {
+      if (e.key.startsWith(PREFIX)) this.changed.fire();
+    });
+  }
+
+  /** Fires once a key was stored or deleted, here or in another window. */
+  readonly onDidChange: vscode.Event<void> = this.changed.event;
 
   async get(provider: string): Promise<StoredKey | undefined> {
+    this.reads++;
     const raw = await this.secrets.get(secretName(provider));
     if (!raw) return undefined;
     try {
@@ -27,17 +42,18 @@ export class KeyStore {
     return { key: raw };
   }
 
-  store(provider: string, key: string, origin: string): Thenable<void> {
-    return this.secrets.store(secretName(provider), JSON.stringify({ key: key.trim(), origin }));
+  async store(provider: string, key: string, origin: string): Promise<void> {
+    await this.secrets.store(secretName(provider), JSON.stringify({ key: key.trim(), origin }));
+    this.changed.fire();
   }
 
-  delete(provider: string): Thenable<void> {
-    return this.secrets.delete(secretName(provider));
+  async delete(provider: string): Promise<void> {
+    await this.secrets.delete(secretName(provider));
+    this.changed.fire();
   }
 
-  onDidChange(listener: () => void): vscode.Disposable {
-    return this.secrets.onDidChange((e) => {
-      if (e.key.startsWith('kestrel.apiKey.')) listener();
-    });
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
   }
 }

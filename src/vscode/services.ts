@@ -21,6 +21,7 @@ export interface Services {
   /**
    * A client for the current provider, or undefined when a key is needed and none is set.
    * With `interactive`, a missing key offers to set one (never for automatic inline suggestions).
+   * Cheap on every keystroke: what the settings and the key resolve to is kept until either changes.
    */
   clientFor(purpose: Purpose, options?: { interactive?: boolean }): Promise<ClientHandle | undefined>;
   /** Whether a document may be sent to the provider (`kestrel.exclude`, `.kestrelignore`). */

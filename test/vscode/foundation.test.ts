@@ -57,6 +57,36 @@ describe('Foundation', () => {
     assert.equal(server.requests.length, 0);
   });
 
+  it('reads the key from secret storage at most once for 100 keystrokes and 100 automatic requests', async function () {
+    this.timeout(60_000);
+    server = await useFakeServer({}, { 'kestrel.inline.debounceMs': 0 });
+    const api = await kestrel();
+    await api.complete('inline', 'the first request reads the key');
+    // Secret storage reports the key stored above a moment later, from its own side.
+    await sleep(300);
+    const keyReads = () => vscode.commands.executeCommand<number>('kestrel._test.keyReads');
+    const before = await keyReads();
+    const sent = server.completions.length;
+
+    const editor = await scratch('function total(values: number[]) {\n  const sum = \n}\n');
+    editor.selection = new vscode.Selection(1, 14, 1, 14);
+    for (let i = 0; i < 100; i++) {
+      const at = editor.selection.active;
+      await editor.edit((e) => e.insert(at, i % 2 ? ' + ' : `v${i}`));
+      const end = editor.document.lineAt(at.line).text.length;
+      editor.selection = new vscode.Selection(at.line, end, at.line, end);
+      await vscode.commands.executeCommand('kestrel._test.provideInline');
+    }
+    const typed = server.completions.length - sent;
+    for (let i = 0; i < 100; i++) await api.complete('inline', `automatic request ${i}`);
+
+    assert.ok(typed >= 50, `the keystrokes reached the provider (${typed} requests)`);
+    assert.equal(server.completions.length - sent - typed, 100, 'every automatic request reached the provider');
+    assert.equal(server.completions.at(-1)?.headers.authorization, `Bearer ${TEST_KEY}`, 'with the key');
+    const reads = (await keyReads()) - before;
+    assert.ok(reads <= 1, `the key was read from secret storage ${reads} times`);
+  });
+
   it('counts tokens and cost per day and model in Show Usage', async () => {
     // A model no other test uses, so its row holds only these two requests.
     const model = `usage-probe-${Date.now().toString(36)}`;
