@@ -23,13 +23,14 @@ export function inertText(text: string): string {
 }
 
 /**
- * `text` as literal markdown (a table cell of the usage document, a tooltip): every character
- * markdown could read as emphasis, a link, an image, HTML, a code span, math or a cell break is
- * escaped, and a line break becomes a visible replacement character, so nothing leaves the cell.
+ * `text` as literal markdown inside a line (a table cell of the usage document, a tooltip): every
+ * character markdown could read there as emphasis, a link, an image, HTML, a code span, math or a
+ * cell break is escaped, and a line break becomes a visible replacement character, so nothing
+ * leaves the cell. Line-start syntax (`#`, `-`, `1.`) needs no escape: the text never starts a line.
  */
 export function escapeMarkdown(text: string): string {
   return visibleControls(text)
-    .replace(/[\\`*_{}[\]()#+\-.!|<>~&:$]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]()<>|~&:$]/g, (c) => `\\${c}`)
     .replace(/[\r\n]/g, '\ufffd');
 }
 
