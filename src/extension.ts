@@ -74,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
     settings: () => settings,
     onDidChangeSettings: settingsChanged.event,
     clientFor: (purpose, options) => clients.clientFor(purpose, options?.interactive ?? false),
+    openClient: (purpose, options) => clients.open(purpose, options?.interactive ?? false),
     isExcluded: (uri) => excludes.isExcluded(uri),
     reportError: (error, origin) => errors.report(error, origin),
     status,

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { addUsage, messagesWithinBudget, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
 import { KestrelError } from '../core/client/errors';
-import { FIXES, fixFor } from '../core/fixes';
+import { FIXES, fixFor, type SetupProblem } from '../core/fixes';
 import { lastSelectedLine } from '../core/selection';
 import { chatPageHtml } from './chatPage';
 import { ChatSessions } from './chatSessions';
@@ -17,6 +17,14 @@ import type { Services } from './services';
 const BUDGET_CHARS = 120_000;
 const MAX_ATTACHMENT_CHARS = 60_000;
 const DELTA_BATCH_MS = 24;
+
+/** What the chat says when nothing could be sent; the fix goes with it (src/core/fixes.ts). */
+const NOTHING_SENT: Record<SetupProblem | 'declined', string> = {
+  'no-base-url': 'Nothing was sent: the provider needs a base URL (kestrel.baseUrl).',
+  'no-model': 'Nothing was sent: choose a model for the chat first.',
+  'no-key': 'Nothing was sent: Kestrel needs an API key for this provider.',
+  declined: 'Nothing was sent: the API key was kept from the new server, and this provider needs it.',
+};
 
 export interface ChatSendArgs {
   prompt: string;
@@ -231,8 +239,11 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     this.request = { abort, turn: answer };
     this.postState(answer.id);
     try {
-      const handle = await this.services.clientFor('chat', { interactive: true });
-      if (!handle) throw new KestrelError('auth', 'Nothing was sent: Kestrel has no API key, base URL or model it may use for this provider.');
+      const handle = await this.services.openClient('chat', { interactive: true });
+      if (typeof handle === 'string') {
+        answer.error = { message: NOTHING_SENT[handle], action: handle === 'declined' ? undefined : fixFor(handle) };
+        return;
+      }
       // Judged now, not when attached: a file excluded since the question was asked stays home.
       const { turns, leftOut } = withoutExcluded(conversation, (uri) => this.isExcluded(uri));
       this.tellLeftOut(leftOut);

@@ -10,6 +10,7 @@ import { createChatClient, type Client, type RequestLogEntry } from '../core/cli
 import { keyOrigin, PRESETS, resolveProvider, type ResolvedProvider } from '../core/client/presets';
 import { selectProxy, type ProxyChoice } from '../core/client/proxy';
 import { createRateLimits } from '../core/client/rateLimits';
+import { FIXES, type FixId, type SetupProblem } from '../core/fixes';
 import type { KestrelSettings } from '../core/config';
 import type { ModelInfo } from '../core/client/types';
 import type { KeyStore } from './secrets';
@@ -100,34 +101,41 @@ export class ClientProvider implements vscode.Disposable {
   }
 
   async clientFor(purpose: Purpose, interactive: boolean): Promise<ClientHandle | undefined> {
+    const opened = await this.open(purpose, interactive);
+    return typeof opened === 'string' ? undefined : opened;
+  }
+
+  /**
+   * A client for `purpose`, or why there is none: a setup problem (with `interactive`, the user was
+   * offered its fix) or `declined` (the user kept the key from a new server).
+   */
+  async open(purpose: Purpose, interactive: boolean): Promise<ClientHandle | SetupProblem | 'declined'> {
     const resolved = this.current();
     const { provider, origin } = resolved;
     const model = purpose === 'chat' ? provider.chatModel : provider.model;
     if (!provider.baseUrl) {
-      if (interactive) void offer(`Kestrel: the custom provider needs a base URL (setting kestrel.baseUrl).`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
-      return undefined;
+      if (interactive) void offer(`Kestrel: the custom provider needs a base URL (setting kestrel.baseUrl).`, 'openBaseUrl');
+      return 'no-base-url';
     }
     // The value is not repeated: a key pasted into the wrong box must not reach a notification.
     if (!origin) {
-      if (interactive) void offer(`Kestrel: kestrel.baseUrl is not an http(s) URL. Nothing was sent.`, 'Open Settings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'kestrel.baseUrl'));
-      return undefined;
+      if (interactive) void offer(`Kestrel: kestrel.baseUrl is not an http(s) URL. Nothing was sent.`, 'openBaseUrl');
+      return 'no-base-url';
     }
     if (!model) {
-      if (interactive) void offer(`Kestrel: choose a model for ${provider.id} first.`, 'Select Model', () => vscode.commands.executeCommand('kestrel.selectModel'));
-      return undefined;
+      if (interactive) void offer(`Kestrel: choose a model for ${provider.id} first.`, 'selectModel');
+      return 'no-model';
     }
 
     const found = await this.keyFor(provider);
     if (provider.keyRequired && !found) {
-      if (interactive) {
-        void offer(`Kestrel needs an API key for ${provider.id}. Nothing was sent.`, 'Set API Key', () => vscode.commands.executeCommand('kestrel.setApiKey'));
-      }
-      return undefined;
+      if (interactive) void offer(`Kestrel needs an API key for ${provider.id}. Nothing was sent.`, 'setApiKey');
+      return 'no-key';
     }
     let key = await this.keyForOrigin(provider, found, origin, interactive);
-    if (key === null) return undefined; // the user cancelled
+    if (key === null) return 'declined';
     if (key && !(await this.allowPlainHttp(origin, interactive))) key = undefined;
-    if (provider.keyRequired && !key) return undefined;
+    if (provider.keyRequired && !key) return 'declined';
     return this.handle(resolved, purpose, model, key);
   }
 
@@ -234,6 +242,8 @@ export class ClientProvider implements vscode.Disposable {
   }
 }
 
-async function offer(message: string, action: string, run: () => Thenable<unknown>): Promise<void> {
-  if ((await notices.show('warning', message, action)) === action) await run();
+/** A warning with the fix for a setup problem (src/core/fixes.ts). */
+async function offer(message: string, fixId: FixId): Promise<void> {
+  const fix = FIXES[fixId];
+  if ((await notices.show('warning', message, fix.label)) === fix.label) await vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
 }

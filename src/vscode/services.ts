@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { ChatClient } from '../core/client/types';
 import type { KestrelSettings } from '../core/config';
+import type { SetupProblem } from '../core/fixes';
 
 export type Purpose = 'inline' | 'chat' | 'action';
 
@@ -24,6 +25,8 @@ export interface Services {
    * Cheap on every keystroke: what the settings and the key resolve to is kept until either changes.
    */
   clientFor(purpose: Purpose, options?: { interactive?: boolean }): Promise<ClientHandle | undefined>;
+  /** Like `clientFor`, but says why there is no client: a setup problem, or the user declined. */
+  openClient(purpose: Purpose, options?: { interactive?: boolean }): Promise<ClientHandle | SetupProblem | 'declined'>;
   /** Whether a document may be sent to the provider (`kestrel.exclude`, `.kestrelignore`). */
   isExcluded(uri: vscode.Uri): boolean;
   /** Shows a provider error to the user at most once per burst, with the right action. */

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeServer } from '../support/fake-server';
-import { type ChatState, resetSettings, sleep, useFakeServer, waitFor } from './helpers';
+import { type ChatState, notices, resetSettings, setSettings, sleep, useFakeServer, waitFor } from './helpers';
 
 const state = () => vscode.commands.executeCommand<ChatState>('kestrel._test.chatState');
 
@@ -58,6 +58,29 @@ describe('Chat panel', () => {
     const s = await state();
     assert.equal(s.turns.at(-1)!.content, 'Works now.');
     assert.equal(s.turns.at(-1)!.error, undefined);
+  });
+
+  it('says what is missing when nothing could be sent, and offers that fix, not the key', async () => {
+    await notices({ reset: true, answers: {} });
+    try {
+      await setSettings({ 'kestrel.baseUrl': '' });
+      await sleep(150);
+      await vscode.commands.executeCommand('kestrel.chat.send', { prompt: 'No server set', newSession: true });
+      const noBaseUrl = (await state()).turns.at(-1)!;
+      assert.match(noBaseUrl.error ?? '', /Nothing was sent: the provider needs a base URL/);
+      assert.equal(noBaseUrl.action, 'openBaseUrl');
+      await setSettings({ 'kestrel.baseUrl': server.url, 'kestrel.model': '' });
+      await sleep(150);
+      await vscode.commands.executeCommand('kestrel.chat.send', { prompt: 'No model set', newSession: true });
+      const noModel = (await state()).turns.at(-1)!;
+      assert.match(noModel.error ?? '', /choose a model/);
+      assert.equal(noModel.action, 'selectModel');
+      // The notification beside it offers the same fix.
+      assert.deepEqual((await notices()).map((n) => n.actions), [['Open Settings'], ['Select Model']]);
+    } finally {
+      await setSettings({ 'kestrel.baseUrl': server.url, 'kestrel.model': 'fake-model' });
+      await sleep(150);
+    }
   });
 
   it('never attaches an excluded file', async () => {
