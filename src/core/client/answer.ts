@@ -30,7 +30,7 @@ export interface AnswerOptions {
 }
 
 /** What arrived of one answer; filled in while the body is read. */
-export class AnswerReader {
+export class BodyReader {
   text = '';
   finishReason: FinishReason = 'unknown';
   usage: Usage | undefined;

@@ -4,7 +4,7 @@
 // retries and pauses (transport.ts), reading an answer's body (answer.ts), the queue a stream's
 // reader pulls from (queue.ts).
 import { Deadlines, realClock, type Clock } from '../clock';
-import { AnswerReader, seconds } from './answer';
+import { BodyReader, seconds } from './answer';
 import { KestrelError, looksLikeHtml } from './errors';
 import { parseModels } from './models';
 import type { ProxyChoice } from './proxy';
@@ -127,7 +127,7 @@ export function createChatClient(options: ClientOptions): Client {
     const firstByteMs = requestOptions.firstByteTimeoutMs ?? settings.firstByteTimeoutMs;
     const deadlines = new Deadlines(clock);
     deadlines.set('wall', settings.wallClockMs, () => abortWith(new KestrelError('timeout', `The answer from ${host} took longer than ${seconds(settings.wallClockMs)} and was cut off.`)));
-    const answer = new AnswerReader({
+    const answer = new BodyReader({
       host,
       apiKey: options.apiKey,
       model: request.model,
@@ -260,7 +260,7 @@ export function createChatClient(options: ClientOptions): Client {
 }
 
 /** Milliseconds from sending to the first byte of the answer, once one arrived. */
-function firstByteOf(answer: AnswerReader, sentAt: number): number | undefined {
+function firstByteOf(answer: BodyReader, sentAt: number): number | undefined {
   return answer.firstByteAt === undefined ? undefined : answer.firstByteAt - sentAt;
 }
 

@@ -1,4 +1,4 @@
-// `GET <baseUrl>/models` in the three shapes providers use (API-WIRE.md): OpenRouter (per-token
+// `GET <baseUrl>/models` in the three shapes providers use (docs/providers.md): OpenRouter (per-token
 // price strings, expiration dates), AI/ML API (`info.name`, `info.contextLength`) and plain
 // OpenAI-style `{data: [{id}]}` lists (Ollama, llama.cpp, LM Studio, vLLM).
 import type { ModelInfo } from './types';

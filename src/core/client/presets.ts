@@ -1,4 +1,4 @@
-// Provider presets (PRODUCT.md): base URL, default model, whether a key is needed and where the
+// Provider presets (docs/providers.md): base URL, default model, whether a key is needed and where the
 // environment may hold one, and the headers each provider wants. One client serves them all.
 import type { KestrelSettings, ProviderId } from '../config';
 
@@ -9,7 +9,7 @@ export interface Preset {
   envVar: string;
   headers: Record<string, string>;
   /** The model to suggest when the default one is retired. */
-  /** Whether the provider is known to accept an assistant prefill (API-WIRE.md). */
+  /** Whether the provider is known to accept an assistant prefill (docs/providers.md). */
   prefill: 'yes' | 'no' | 'unknown';
 }
 

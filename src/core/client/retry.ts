@@ -23,7 +23,8 @@ export function isRetryable(error: KestrelError): boolean {
 
 /**
  * The wait before retry number `attempt` (1-based): the server's Retry-After when it gave one,
- * else exponential back-off with full jitter. Undefined means do not retry.
+ * else exponential back-off: half the step's ceiling plus a random share of the other half.
+ * Undefined means do not retry.
  */
 export function retryDelay(error: KestrelError, attempt: number, random: () => number): number | undefined {
   if (!isRetryable(error)) return undefined;

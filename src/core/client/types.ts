@@ -13,7 +13,7 @@ export interface ChatRequest {
   messages: ChatMessage[];
   maxTokens?: number;
   temperature?: number;
-  /** Sent as-is after client-side clean-up: at most 4, none blank (API-WIRE.md). */
+  /** Sent as-is after client-side clean-up: at most 4, none blank (docs/providers.md). */
   stop?: string[];
   /** Provider-specific top-level fields (OpenRouter `provider`, vLLM `continue_final_message`, …). */
   extra?: Record<string, unknown>;

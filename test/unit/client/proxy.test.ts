@@ -43,7 +43,7 @@ describe('provider presets', () => {
     assert.equal(p.headers['X-Title'], 'Kestrel');
     assert.ok(p.headers['HTTP-Referer']);
   });
-  it('follows the PRODUCT.md table for the other providers', () => {
+  it('gives each other provider its documented base URL, model and key variable', () => {
     assert.equal(resolveProvider(settings({ provider: 'aimlapi' })).baseUrl, 'https://api.aimlapi.com/v1');
     assert.equal(resolveProvider(settings({ provider: 'anthropic' })).model, 'claude-3-5-haiku-20241022');
     const ollama = resolveProvider(settings({ provider: 'ollama' }));
