@@ -23,7 +23,7 @@ export interface KestrelSettings {
   };
   exclude: string[];
   usage: { dailyLimitUsd: number };
-  http: { proxy: string; proxyStrictSSL: boolean };
+  http: { proxy: string; proxyStrictSSL: boolean; noProxy: string[] };
 }
 
 /**
@@ -132,7 +132,11 @@ export function readSettings(get: SettingGetter, scoped?: ScopedGetter): Kestrel
     inline: inlineSettings(get, scoped),
     exclude: Array.isArray(exclude) ? exclude.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [...DEFAULT_EXCLUDE],
     usage: { dailyLimitUsd: num(get('kestrel.usage.dailyLimitUsd'), 0, 0, 1e6) },
-    http: { proxy: str(get('http.proxy'), ''), proxyStrictSSL: bool(get('http.proxyStrictSSL'), true) },
+    http: {
+      proxy: str(get('http.proxy'), ''),
+      proxyStrictSSL: bool(get('http.proxyStrictSSL'), true),
+      noProxy: Array.isArray(get('http.noProxy')) ? (get('http.noProxy') as unknown[]).filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [],
+    },
   };
 }
 

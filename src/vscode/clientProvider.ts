@@ -68,7 +68,7 @@ export class ClientProvider implements vscode.Disposable {
     const settings = this.settings();
     if (this.resolved?.settings === settings) return this.resolved;
     const provider = resolveProvider(settings);
-    const proxy = provider.baseUrl ? selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL }, process.env) : undefined;
+    const proxy = provider.baseUrl ? selectProxy(provider.baseUrl, { proxy: settings.http.proxy, strictSSL: settings.http.proxyStrictSSL, noProxy: settings.http.noProxy }, process.env) : undefined;
     this.resolved = { settings, provider, origin: keyOrigin(provider.baseUrl), proxy, handles: new Map() };
     return this.resolved;
   }

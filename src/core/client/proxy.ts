@@ -1,5 +1,6 @@
 // Which proxy a request goes through: VS Code's `http.proxy` first, then the usual environment
-// variables, with NO_PROXY exceptions. This machine's own addresses never go through a proxy.
+// variables, with the exceptions of VS Code's `http.noProxy` and NO_PROXY. This machine's own
+// addresses never go through a proxy.
 
 export interface ProxyChoice {
   proxyUrl?: string;
@@ -13,7 +14,7 @@ export interface ProxyChoice {
 
 const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/i;
 
-export function selectProxy(targetUrl: string, settings: { proxy: string; strictSSL: boolean }, env: Record<string, string | undefined>): ProxyChoice {
+export function selectProxy(targetUrl: string, settings: { proxy: string; strictSSL: boolean; noProxy?: readonly string[] }, env: Record<string, string | undefined>): ProxyChoice {
   const choice: ProxyChoice = { rejectUnauthorized: true };
   let target: URL;
   try {
@@ -23,7 +24,7 @@ export function selectProxy(targetUrl: string, settings: { proxy: string; strict
   }
   if (LOOPBACK.test(target.hostname)) return choice;
   const pick = (...names: string[]) => names.map((n) => env[n]?.trim()).find((v) => v);
-  const noProxy = pick('NO_PROXY', 'no_proxy');
+  const noProxy = [...(settings.noProxy ?? []), pick('NO_PROXY', 'no_proxy') ?? ''].join(',');
   if (noProxy && bypasses(target, noProxy)) return choice;
   const proxy = settings.proxy.trim() || (target.protocol === 'https:' ? pick('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy') : pick('HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'));
   if (!proxy) return choice;

@@ -22,6 +22,14 @@ describe('proxy selection', () => {
   for (const [name, target, settings, env, expected] of cases) {
     it(name, () => assert.equal(selectProxy(target, settings, env).proxyUrl, expected));
   }
+  it("honours VS Code's http.noProxy beside NO_PROXY", () => {
+    const settings = { proxy: 'http://p:1', strictSSL: true, noProxy: ['internal.example', '.corp.example'] };
+    assert.equal(selectProxy('https://internal.example/v1', settings, {}).proxyUrl, undefined);
+    assert.equal(selectProxy('https://llm.corp.example/v1', settings, {}).proxyUrl, undefined);
+    assert.equal(selectProxy('https://openrouter.ai/api/v1', settings, {}).proxyUrl, 'http://p:1');
+    assert.equal(selectProxy('https://openrouter.ai/api/v1', settings, { NO_PROXY: 'openrouter.ai' }).proxyUrl, undefined);
+  });
+
   it('relaxes certificate checks only for a connection a proxy carries', () => {
     assert.equal(selectProxy('https://x.example', { proxy: 'http://p:1', strictSSL: false }, {}).rejectUnauthorized, false);
     assert.equal(selectProxy('https://x.example', { proxy: 'http://p:1', strictSSL: true }, {}).rejectUnauthorized, true);
