@@ -88,6 +88,9 @@ export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?:
   let i = 0;
   // The last code character that is not a space: a `/` after an operator or bracket starts a regex.
   let previous = '';
+  // A `/` before this one started no regex (nothing closed it on the line): see `regexAt`.
+  let unclosed = false;
+  const starts = openerStarts(syntax);
   while (i < line.length) {
     if (s.kind === 'comment' || s.kind === 'string') {
       if (s.kind === 'string' && !s.verbatim && line[i] === '\\') {
@@ -104,13 +107,17 @@ export function scanLine(line: string, state: LexState, syntax: Syntax, onCode?:
       continue;
     }
     if (s.kind === 'line-comment') return s;
-    const literal = (syntax.charLiterals && line[i] === "'" && charLiteralAt(line, i)) || (syntax.regexLiterals && line[i] === '/' && /^$|[(,=:[!&|?{};+\-*%<>~^]$/.test(previous) && regexAt(line, i));
+    let literal = syntax.charLiterals && line[i] === "'" ? charLiteralAt(line, i) : 0;
+    if (syntax.regexLiterals && line[i] === '/' && line[i + 1] !== '/' && line[i + 1] !== '*' && /^$|[(,=:[!&|?{};+\-*%<>~^]$/.test(previous)) {
+      literal = regexAt(line, i, unclosed);
+      unclosed ||= literal === 0;
+    }
     if (literal) {
       i += literal;
       previous = 'x';
       continue;
     }
-    const open = opening(line, i, syntax, i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t');
+    const open = starts.includes(line[i]) ? opening(line, i, syntax, i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t') : undefined;
     if (open) {
       s = open.state;
       i += open.length;
@@ -128,18 +135,35 @@ function charLiteralAt(line: string, i: number): number {
   return /^'(?:[^'\\]|\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|.))'/.exec(line.slice(i, i + 12))?.[0].length ?? 0;
 }
 
-/** The length of a regular expression literal at `i` (to its closing `/` on the line), or 0. */
-function regexAt(line: string, i: number): number {
-  if (line[i + 1] === '/' || line[i + 1] === '*') return 0;
+/**
+ * The length of a regular expression literal at `i` (to its closing `/` on the line), or 0.
+ * `unclosed`: an earlier `/` on the line read to the line's end without closing. This one reads the
+ * same characters from `i + 1`, and from its first `[` or `]` on in the same state as that one did,
+ * so it cannot close after it either: it stops there, and no line is read once per `/` in it.
+ */
+function regexAt(line: string, i: number, unclosed: boolean): number {
   let inClass = false;
   for (let j = i + 1; j < line.length; j++) {
     const c = line[j];
     if (c === '\\') j++;
-    else if (c === '[') inClass = true;
-    else if (c === ']') inClass = false;
-    else if (c === '/' && !inClass) return j + 1 - i;
+    else if (c === '[' || c === ']') {
+      if (unclosed) return 0;
+      inClass = c === '[';
+    } else if (c === '/' && !inClass) return j + 1 - i;
   }
   return 0;
+}
+
+const STARTS = new WeakMap<Syntax, string>();
+
+/** The first characters of the syntax's comment and string openers: any other character opens nothing. */
+function openerStarts(syntax: Syntax): string {
+  let starts = STARTS.get(syntax);
+  if (starts === undefined) {
+    starts = [...syntax.blockComments.map(([o]) => o), ...syntax.lineComments, ...syntax.verbatimStrings.map(([o]) => o), ...syntax.longStrings, ...syntax.quotes].map((o) => o[0]).join('');
+    STARTS.set(syntax, starts);
+  }
+  return starts;
 }
 
 function opening(line: string, i: number, syntax: Syntax, afterSpace: boolean): { state: LexState; length: number } | undefined {
@@ -237,7 +261,10 @@ const VOID = /^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr
 export function tagBalance(line: string): number {
   let balance = 0;
   // Not a comparison or a type argument: an opening tag follows a space, a bracket or the line's start.
-  for (const m of line.matchAll(/(?:(?<![\w$)\]])<|<(?=\/))(\/?)([A-Za-z][\w.:-]*|!doctype)\b[^<>]*?(\/?)>/gi)) {
+  // The lookahead (a `>` before the next `<`) is what any match needs anyway: it fails a `<` that
+  // starts no tag in one look, where the name's backtracking would read to the next `<` once per
+  // letter (`<a.b.c.d…`).
+  for (const m of line.matchAll(/(?:(?<![\w$)\]])<|<(?=\/))(?=[^<>]*>)(\/?)([A-Za-z][\w.:-]*|!doctype)\b[^<>]*?(\/?)>/gi)) {
     if (m[3] === '/' || VOID.test(m[2])) continue;
     balance += m[1] === '/' ? -1 : 1;
   }
@@ -251,8 +278,17 @@ export function hasMarkup(languageId: string): boolean {
 
 /** A Python-style clause that continues a compound statement at the statement's own level. */
 export function isClause(line: string): boolean {
-  // Python's clauses; the cases of a switch, which Go writes at the switch's own level.
-  return /^\s*(?:else|elif\b.*|except\b.*|finally|case\b.*|default)\s*:\s*$/.test(line);
+  // Python's clauses; the cases of a switch, which Go writes at the switch's own level. Read as
+  // `/^\s*(?:else|elif\b.*|except\b.*|finally|case\b.*|default)\s*:\s*$/` would, without its
+  // backtracking (quadratic in the spaces of `case      …x`): the keyword, the colon at the end,
+  // and between them nothing (`else`) or text on one line (`case x`).
+  const t = line.trim();
+  if (!t.endsWith(':')) return false;
+  const keyword = /^(?:else|elif\b|except\b|finally|case\b|default)/.exec(t)?.[0];
+  if (keyword === undefined) return false;
+  const between = t.slice(keyword.length, -1);
+  if (keyword === 'else' || keyword === 'finally' || keyword === 'default') return between.trim() === '';
+  return !/[\n\r\u2028\u2029]/.test(between.trimEnd());
 }
 
 /**
