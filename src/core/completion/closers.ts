@@ -5,8 +5,12 @@
 // the suggestion's own and are replaced (docs/ghost-text-rules.md).
 import { autoClosed, CODE, scanLine, type LexState, type Syntax } from './lexical';
 
-/** Rest of the line made only of closers, maybe ending in one of `;:,{` (the Copilot rule). */
-export const CLOSERS_ONLY = /^\s*[)>}\]"'`]*\s*[:{;,]?\s*$/;
+/**
+ * Rest of the line made only of closers, maybe ending in one of `;:,{` (the Copilot rule). Each run of
+ * spaces belongs to one place in the pattern: three optional runs side by side would be tried in every
+ * split of a long run of spaces (cubic in it).
+ */
+export const CLOSERS_ONLY = /^\s*(?:[)>}\]"'`]+\s*)?(?:[:{;,]\s*)?$/;
 
 export interface ClosersView {
   linePrefix: string;

@@ -219,7 +219,8 @@ export function textIsContent(languageId: string, syntax: Syntax, prefix: string
   if (languageId === 'html' || languageId === 'xml') {
     // Script and style elements hold code.
     const open: string[] = [];
-    for (const m of prefix.slice(-4000).matchAll(/<(\/?)([A-Za-z][\w.:-]*)\b[^<>]*?(\/?)>/g)) {
+    // The lookahead, which any match needs anyway, fails a `<` that starts no tag in one look.
+    for (const m of prefix.slice(-4000).matchAll(/<(?=[^<>]*>)(\/?)([A-Za-z][\w.:-]*)\b[^<>]*?(\/?)>/g)) {
       if (m[3] === '/' || /^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/i.test(m[2])) continue;
       if (m[1] !== '/') open.push(m[2]);
       else if (open.length && open[open.length - 1].toLowerCase() === m[2].toLowerCase()) open.pop();
@@ -229,8 +230,11 @@ export function textIsContent(languageId: string, syntax: Syntax, prefix: string
   return true;
 }
 
-/** A line of markup children: tags, `{expressions}` and text, nothing that is a statement. */
-const CHILDREN = /^\s*(?:<[^<>]*>|\{[^{}]*\}|[^<>{}=;()])*$/;
+/**
+ * A line of markup children: tags, `{expressions}` and text, nothing that is a statement. (Leading
+ * spaces are text too: a `\s*` before the text would split a run of them in every way.)
+ */
+const CHILDREN = /^(?:<[^<>]*>|\{[^{}]*\}|[^<>{}=;()])*$/;
 const ANY_TAG = /<\/?[A-Za-z][^<>]*>/;
 
 /**
@@ -262,22 +266,24 @@ export function stripInlineCode(text: string, syntax: Syntax): string {
  * lines stays: JSX text or a docstring can look like it.
  */
 export function stripProse(text: string, hole: HoleView, final: boolean): string {
-  let lines = text.split('\n');
-  let prose = proseLines(lines, hole);
+  const all = text.split('\n');
   // Prose first (after blank lines, maybe): it goes, with the blank lines that set it apart. What
   // follows then stands at the cursor, so it is judged again from there (in a comment, a sentence
-  // after the remark is the comment's text).
+  // after the remark is the comment's text). A line is judged by the lines before it only, so each
+  // look reads up to the first line that is not blank, not the rest of the answer.
+  let start = 0;
   for (;;) {
-    let first = 0;
-    while (first < lines.length && lines[first].trim() === '') first++;
-    if (first === lines.length || !prose[first]) break;
+    let first = start;
+    while (first < all.length && all[first].trim() === '') first++;
+    if (first === all.length || !proseLines(all.slice(start, first + 1), hole)[first - start]) break;
     let next = first + 1;
-    while (next < lines.length && lines[next].trim() === '') next++;
-    lines = lines.slice(next);
-    prose = proseLines(lines, hole);
+    while (next < all.length && all[next].trim() === '') next++;
+    start = next;
   }
+  const lines = all.slice(start);
   let end = lines.length;
   if (final) {
+    const prose = proseLines(lines, hole);
     // The run of prose at the end (with the blank lines in it, and a one-word heading such as
     // `Usage:` above it); only a run that holds prose is cut: trailing blank lines are the join's.
     let i = lines.length;
@@ -317,8 +323,10 @@ export function mayBeEchoing(text: string, hole: HoleView): boolean {
 export function stripDiffMarkers(text: string, linePrefix: string, inExpression = false): string {
   // Inside brackets, `+ tax` (one space, then the operand) continues an expression over lines.
   if (inExpression && /^[ \t]*\+ \S/.test(text)) return text;
-  let lines = text.split('\n');
-  while (lines.length > 1 && /^@@ .* @@/.test(lines[0])) lines = lines.slice(1);
+  const all = text.split('\n');
+  let headers = 0;
+  while (all.length - headers > 1 && /^@@ .* @@/.test(all[headers])) headers++;
+  const lines = headers > 0 ? all.slice(headers) : all;
   const code = lines.filter((l) => l.trim() !== '');
   const marked = (l: string) => /^\+(?![+=])/.test(l);
   if (code.length >= 2 && code.every(marked)) return lines.map((l) => (marked(l) ? l.slice(1) : l)).join('\n');
@@ -365,7 +373,9 @@ export function dropEchoedPrefix(text: string, hole: HoleView): string {
     }
   }
   // The word being typed written out whole (`calculateSub` + `calculateSubtotal(items)`).
-  const word = /[\p{L}\p{N}_$]{2,}$/u.exec(hole.linePrefix)?.[0];
+  // Only a run's first character may start the word: tried from every character of a run, the
+  // pattern would read to the run's end each time.
+  const word = /(?<![\p{L}\p{N}_$])[\p{L}\p{N}_$]{2,}$/u.exec(hole.linePrefix)?.[0];
   if (word && text.startsWith(word) && /^[\p{L}\p{N}_$]/u.test(text.slice(word.length))) return text.slice(word.length);
   // Three typed characters or more; or a list or comment marker and its space (`- `, `* `, `# `).
   if (typed.length < 3 && !/^[-*+#>]\s$/.test(typed)) return text;

@@ -29,7 +29,7 @@ export function reindent(text: string, unit: string, fromLine = 1, cursorTabs = 
 function spaceLevel(lines: string[], cursorTabs: number): number {
   const widths = lines.map((l) => /^ +(?=\S)/.exec(l)?.[0].length ?? 0).filter((w) => w > 0);
   if (cursorTabs > 0 && widths.length > 0) {
-    const least = Math.min(...widths);
+    const least = smallest(widths);
     for (const level of [cursorTabs, cursorTabs + 1]) {
       for (const width of [4, 2, 8]) if (least === level * width) return width;
     }
@@ -59,8 +59,8 @@ export function detectIndentUnit(lines: string[]): string {
   }
   if (tabs > widths.length) return '\t';
   if (!widths.length) return '';
-  const smallest = Math.min(...widths);
-  return ' '.repeat(smallest >= 4 && widths.every((w) => w % 4 === 0) ? 4 : smallest === 1 ? 1 : 2);
+  const least = smallest(widths);
+  return ' '.repeat(least >= 4 && widths.every((w) => w % 4 === 0) ? 4 : least === 1 ? 1 : 2);
 }
 
 /**
@@ -109,14 +109,33 @@ function firstLineColumn(first: string, next: string, later: string[], cursor: n
   if (opens && width(later[0]) > 0 && width(later[0]) <= cursor) return { column: 0, guessed: false };
   // The next line, right below and not closing anything, is a statement beside the first.
   if (!opens && later[0] === next && width(next) > 0 && width(next) < cursor && !/^\s*[)\]}]/.test(next) && !isClauseLine(next)) return { column: width(next), guessed: false };
-  const least = Math.min(...later.map(width));
-  const comesBack = later.some((l, i) => width(l) === least && ((i > 0 && later.slice(0, i).some((p) => width(p) > least)) || /^\s*[)\]}]/.test(l) || isClauseLine(l)));
+  const widths = later.map(width);
+  const least = smallest(widths);
+  // A line at the least column after a deeper one (the deepest so far is carried along, not looked
+  // for again before each line), or a closer or clause there.
+  let deepest = -1;
+  const comesBack = later.some((l, i) => {
+    const back = widths[i] === least && (deepest > least || /^\s*[)\]}]/.test(l) || isClauseLine(l));
+    deepest = Math.max(deepest, widths[i]);
+    return back;
+  });
   if (least > 0 && (!opens || comesBack)) return { column: least, guessed: true };
   return undefined;
 }
 
-/** A clause that continues the statement at its own level: Python's and a switch's, or an `else`. */
-const isClauseLine = (l: string) => isClause(l) || /^\s*\}?\s*else\b/.test(l);
+/**
+ * A clause that continues the statement at its own level: Python's and a switch's, or an `else`.
+ * (The spaces around an optional `}` are one run when it is absent: tried in every split, a long
+ * run of spaces would cost its square.)
+ */
+const isClauseLine = (l: string) => isClause(l) || /^\s*(?:\}\s*)?else\b/.test(l);
+
+/** The least of `values` (not `Math.min(...values)`: an answer of 200,000 lines is too many arguments). */
+function smallest(values: number[]): number {
+  let least = Infinity;
+  for (const v of values) if (v < least) least = v;
+  return least;
+}
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);

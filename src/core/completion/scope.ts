@@ -233,8 +233,9 @@ export function isDegenerate(line: string): boolean {
         run++;
         // Later shifts of the same run are rotations of this fragment: one look is enough. A run of
         // one character (`xxxxxxxxxxxx`, a placeholder) is not a loop.
+        if (run !== 5 * p) continue;
         const fragment = line.slice(j + 1 - run, j + 1 - run + p);
-        if (run === 5 * p && /\p{L}/u.test(fragment) && !/^(.)\1*$/su.test(fragment)) return true;
+        if (/\p{L}/u.test(fragment) && !/^(.)\1*$/su.test(fragment)) return true;
       } else run = 0;
     }
   }
