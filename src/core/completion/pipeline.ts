@@ -7,7 +7,7 @@ import type { MultilineMode } from '../config';
 import { cacheKey, LruCache, TypingThrough } from './cache';
 import { DEFAULT_BUDGET, gatherContext, type ContextBudget } from './context';
 import { Debouncer, realTimers, type Timers } from './debounce';
-import { AnswerReader, detectIndentUnit, type Processed } from './postprocess';
+import { AnswerReader, detectIndentUnit, MAX_ANSWER_CHARS, type Processed } from './postprocess';
 import { looksBinary, MAX_LINE_LENGTH, prefilter } from './prefilter';
 import { buildPrompt } from './prompt';
 import { RecentEdits } from './recentEdits';
@@ -37,6 +37,9 @@ export interface EngineSettings {
   adaptiveDebounce?: boolean;
   rhythm?: RhythmTuning;
 }
+
+/** While an answer streams, the looks for its end read, all together, at most this many characters for each of its own. */
+const LOOKS_PER_CHARACTER = 16;
 
 /** No request for this long: the keep-alive connection may have closed, warm it when typing starts. */
 export const WARM_AFTER_IDLE_MS = 10_000;
@@ -242,10 +245,18 @@ export class InlineEngine {
       });
       let raw = '';
       let checkedAt = 0;
+      // Characters the looks for the end have read so far.
+      let looked = 0;
       // Reading stops (and the connection closes) once the shown part is complete. The end can only
-      // show with a new line, a closing tag or fence, or a line growing into a repetition.
+      // show with a new line, a closing tag or fence, or a line growing into a repetition, or when
+      // the answer has grown longer than any suggestion is read from (`MAX_ANSWER_CHARS`).
       const rule = (text: string) => {
-        if (!/[\n>`]/.test(text.slice(checkedAt)) && text.length - checkedAt < 40) return -1;
+        if (!/[\n>`]/.test(text.slice(checkedAt)) && text.length - checkedAt < 40 && text.length < MAX_ANSWER_CHARS) return -1;
+        // Each look reads the whole answer so far: all the looks together read it at most
+        // `LOOKS_PER_CHARACTER` times over. An ordinary answer is looked at on every line; one of
+        // thousands of tiny lines less often, further apart as it grows.
+        if (looked + text.length > LOOKS_PER_CHARACTER * text.length && text.length < MAX_ANSWER_CHARS) return -1;
+        looked += text.length;
         checkedAt = text.length;
         return reader.end(text);
       };
@@ -300,7 +311,7 @@ export class InlineEngine {
 export function wantsMultiline(mode: MultilineMode, linePrefix: string, lineSuffix: string): boolean {
   if (mode === 'never') return false;
   if (mode === 'always') return true;
-  if (lineSuffix.trim() !== '' && !/^\s*[)\]}]*\s*[;,]?\s*$/.test(lineSuffix)) return false;
+  if (lineSuffix.trim() !== '' && !/^\s*(?:[)\]}]+\s*)?(?:[;,]\s*)?$/.test(lineSuffix)) return false;
   const before = linePrefix.trimEnd();
   return before === '' || /[{([:]$|=>$/.test(before);
 }

@@ -40,6 +40,13 @@ export interface PostprocessContext {
   truncated?: boolean;
 }
 
+/**
+ * The most of an answer a suggestion is made from: far more than any token limit lets a model
+ * write (at most 16 lines are shown), so it only cuts a server that ignores the limit. A longer
+ * answer is read as if it had stopped there, at its token limit.
+ */
+export const MAX_ANSWER_CHARS = 32 * 1024;
+
 export interface Processed {
   text: string;
   /** Characters after the cursor on its line that the suggestion replaces. */
@@ -94,9 +101,10 @@ export class AnswerReader {
   /**
    * While the answer streams: where the text that holds the whole suggestion ends, once it has been
    * read (the stream can stop there), or -1. Only complete lines decide, except that a closing tag
-   * or a line growing into a repetition ends it at once.
+   * or a line growing into a repetition ends it at once, and nothing after `MAX_ANSWER_CHARS` counts.
    */
   end(raw: string): number {
+    if (raw.length >= MAX_ANSWER_CHARS) return MAX_ANSWER_CHARS;
     if (stripTags(raw).closed || isDegenerate(raw.slice(raw.lastIndexOf('\n') + 1).slice(-240))) return raw.length;
     const lines = raw.lastIndexOf('\n') + 1;
     return lines > 0 && this.shape(raw.slice(0, lines), false).complete ? lines : -1;
@@ -106,8 +114,11 @@ export class AnswerReader {
    * The suggestion from the whole answer read, or undefined when it adds nothing right. `truncated`:
    * the answer stopped at its token limit, so its last line is cut mid-way.
    */
-  finish(raw: string, truncated = this.ctx.truncated ?? false): Processed | undefined {
+  finish(answer: string, truncated = this.ctx.truncated ?? false): Processed | undefined {
     const { lineSuffix } = this.ctx;
+    const cut = answer.length >= MAX_ANSWER_CHARS;
+    const raw = cut ? answer.slice(0, MAX_ANSWER_CHARS) : answer;
+    if (cut) truncated = true;
     // A last line that grew into a repetition (the stream was stopped there) goes.
     const tail = raw.lastIndexOf('\n') + 1;
     const looping = isDegenerate(raw.slice(tail).slice(-240));
@@ -171,7 +182,9 @@ export class AnswerReader {
  * punctuation and at the end of a line.
  */
 export function joinEnd(text: string, lineSuffix: string): string {
-  const trimmed = text.replace(/\s+$/, '');
+  // `trimEnd`, not `/\s+$/`: tried from every space of a long run before a letter, that reads to
+  // the letter each time.
+  const trimmed = text.trimEnd();
   const trailing = text.slice(trimmed.length);
   const next = lineSuffix[0];
   if (trailing === '' || trailing.includes('\n') || next === undefined || /\s/.test(next)) return trimmed;
