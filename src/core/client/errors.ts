@@ -80,6 +80,39 @@ function clip(text: string, max = 300): string {
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }
 
+/** The most of the provider's words read: a message shows 300 characters of them at most. */
+const HEARD = 2048;
+
+/**
+ * The start of the provider's words, cut before any pattern reads them (an error body can be
+ * megabytes long, and the extension host waits while it is read). Where the cut goes through the
+ * key or a word that may be part of one, that goes whole: no piece of it is left that `redact`
+ * would not know.
+ */
+function heard(said: string, key?: string): string {
+  if (said.length <= HEARD) return said;
+  let end = HEARD;
+  if (key && key.length >= 4) {
+    const at = said.indexOf(key, HEARD - key.length + 1);
+    if (at >= 0 && at < end) end = at;
+  }
+  while (end > 0 && /[\w.~+/=-]/.test(said[end - 1]) && /[\w.~+/=-]/.test(said[end])) end--;
+  return said.slice(0, end);
+}
+
+/**
+ * The provider says it has no such model: `model`, then later on the same line what became of it
+ * (what `/model.*(not found|…)/` finds, without trying every `model` against the rest of the line).
+ */
+function saysNoSuchModel(text: string): boolean {
+  if (/no endpoints found|invalid model/i.test(text)) return true;
+  for (const line of text.split(/[\n\r\u2028\u2029]/)) {
+    const at = line.search(/model/i);
+    if (at >= 0 && /not found|does not exist|not supported|no longer|deprecated|retired/i.test(line.slice(at + 5))) return true;
+  }
+  return false;
+}
+
 export interface StatusContext {
   status: number;
   body: unknown;
@@ -93,7 +126,8 @@ export interface StatusContext {
 
 /** Turns an HTTP error answer into a KestrelError with a message for the user. */
 export function classifyStatus(ctx: StatusContext): KestrelError {
-  const said = providerMessageOf(ctx.body);
+  const whole = providerMessageOf(ctx.body);
+  const said = whole === undefined ? undefined : heard(whole, ctx.key);
   const providerMessage = said ? clip(redact(said, ctx.key)) : undefined;
   // The provider's words end a sentence, so the advice after them reads as its own.
   const because = providerMessage ? `: ${providerMessage}${/[.!?…]$/.test(providerMessage) ? '' : '.'}` : '.';
@@ -114,7 +148,7 @@ export function classifyStatus(ctx: StatusContext): KestrelError {
       return new KestrelError('credits', `${ctx.host} says the account is out of credits (403)${because}`, details);
     case status === 403:
       return new KestrelError('moderation', `${ctx.host} refused the request (403)${because}`, details);
-    case status === 404 || /model.*(not found|does not exist|not supported|no longer|deprecated|retired)|no endpoints found|invalid model/i.test(said ?? ''):
+    case status === 404 || saysNoSuchModel(said ?? ''):
       return new KestrelError('model-not-found', `${ctx.host} does not offer ${model} (it may be retired)${because} Pick another with "Kestrel: Select Model".`, details);
     case status === 408:
       return new KestrelError('timeout', `${ctx.host} timed out generating the answer (408). Try again.`, details);
@@ -135,7 +169,7 @@ export function classifyStatus(ctx: StatusContext): KestrelError {
 
 /** An error reported inside a 200 stream (`{"error": {...}}` chunk or `event: error`). */
 export function streamError(payload: unknown, host: string, key?: string, model?: string): KestrelError {
-  const said = providerMessageOf(payload) ?? (typeof payload === 'string' ? payload : 'unknown error');
+  const said = heard(providerMessageOf(payload) ?? (typeof payload === 'string' ? payload : 'unknown error'), key);
   const code = (payload as { error?: { code?: unknown } })?.error?.code;
   const status = typeof code === 'number' ? code : Number(code);
   const message = clip(redact(said, key));
