@@ -81,6 +81,10 @@ export class SseDecoder {
   private readonly decoder = new TextDecoder('utf-8');
   private readonly parser;
   private finished = false;
+  /** The text read last ended in `\r`: a `\n` that starts the next is the second half of its CRLF. */
+  private afterCR = false;
+  /** The start of a line whose line ending has not arrived yet. */
+  private partial = '';
 
   constructor(private readonly emit: (event: StreamEvent) => void) {
     this.parser = createParser({ onEvent: (message) => this.onMessage(message) });
@@ -88,17 +92,33 @@ export class SseDecoder {
 
   feed(bytes: Uint8Array): void {
     if (this.finished) return;
-    const text = this.decoder.decode(bytes, { stream: true });
-    if (text) this.parser.feed(text);
+    this.read(this.decoder.decode(bytes, { stream: true }));
   }
 
   end(): void {
     if (this.finished) return;
-    const rest = this.decoder.decode();
-    if (rest) this.parser.feed(rest);
     // A last event without its blank line (AI/ML API, some llama.cpp builds) still counts.
-    this.parser.feed('\n\n');
+    this.read(`${this.decoder.decode()}\n\n`);
     this.finished = true;
+  }
+
+  /**
+   * Hands the parser whole lines, and only those it acts on: data and event lines, and the blank
+   * lines that end events. Comments, ids, retry times and lines that are no field at all (a proxy's
+   * page, noise) change no event: the parser would build an error object for each unknown one (a
+   * megabyte of junk lines kept the host busy for seconds). Every line ending (CRLF, CR or LF, which
+   * SSE allows alike) becomes LF: the parser looks for the next CR from each line of a piece that
+   * holds one, which reads a CR followed by thousands of lines once per line.
+   */
+  private read(text: string): void {
+    if (text === '') return;
+    const rest = this.afterCR && text.startsWith('\n') ? text.slice(1) : text;
+    this.afterCR = text.endsWith('\r');
+    const lines = rest.replace(/\r\n?/g, '\n').split('\n');
+    lines[0] = this.partial + lines[0];
+    this.partial = lines.pop()!;
+    const kept = lines.filter((line) => line === '' || /^(?:data|event)(?::|$)/.test(line));
+    if (kept.length > 0) this.parser.feed(`${kept.join('\n')}\n`);
   }
 
   private onMessage(message: EventSourceMessage): void {
