@@ -26,7 +26,7 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
-import { stablePrefixLength } from '../core/chat/blocks';
+import { StableBlocks } from '../core/chat/blocks';
 import { safeLink } from '../core/chat/protocol';
 
 const LANGUAGES = { bash, c, cpp, csharp, css, diff, go, java, javascript, json, kotlin, markdown, php, python, ruby, rust, sql, swift, typescript, xml, yaml };
@@ -69,7 +69,7 @@ export function createMarkdown(window: Window): Markdown {
   const doc = window.document;
   return {
     html(source, highlight = true) {
-      const raw = (highlight ? withHighlight : plain).render(source);
+      const raw = (highlight ? withHighlight : plain).render(wellFormed(source));
       const fragment = purify.sanitize(raw, { FORBID_TAGS: ['style', 'img', 'form', 'input', 'button', 'iframe', 'svg', 'math'], FORBID_ATTR: ['style', 'class-name'], ALLOW_DATA_ATTR: false, RETURN_DOM_FRAGMENT: true });
       // A link the host would refuse to open (relative, `jav%09ascript:`, mailto:, file:) is shown
       // as the text it is, not as a link that does nothing when clicked.
@@ -86,6 +86,15 @@ export function createMarkdown(window: Window): Markdown {
   };
 }
 
+/**
+ * `text` with each lone surrogate half (half of a character, a model's or a cut's doing) as U+FFFD,
+ * the replacement character a page shows for it anyway. An HTML parser may fail on it instead: a
+ * page that cannot be parsed renders no answer at all.
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
 /** Whether `source` ends inside an unclosed code fence. */
 export function openFence(source: string): boolean {
   let fence: string | undefined;
@@ -100,11 +109,15 @@ export function openFence(source: string): boolean {
 
 /**
  * An answer that grows: `append` text as it streams, `flush` to update the DOM (once per frame),
- * `finish` at the end. Completed blocks are rendered once; the open tail is re-rendered.
+ * `finish` at the end. Completed blocks are rendered once; the open tail is re-rendered. A frame
+ * reads the text that arrived since the one before and the open tail, never the frozen part.
  */
 export class StreamingMarkdown {
-  private source = '';
-  private frozenLength = 0;
+  /** The text of the frozen blocks, and of the open tail after them. */
+  private frozenText = '';
+  private tailText = '';
+  /** Finds where the tail can be cut, reading each line of the answer once. */
+  private readonly blocks = new StableBlocks();
   readonly frozen: HTMLElement;
   readonly tail: HTMLElement;
 
@@ -122,34 +135,33 @@ export class StreamingMarkdown {
   }
 
   get text(): string {
-    return this.source;
+    return this.frozenText + this.tailText;
   }
 
   append(text: string): void {
-    this.source += text;
+    this.tailText += text;
+    this.blocks.append(text);
   }
 
   flush(): void {
-    const stable = stablePrefixLength(this.source);
-    if (stable > this.frozenLength) {
-      const part = this.container.ownerDocument.createElement('div');
-      part.innerHTML = this.markdown.html(this.source.slice(this.frozenLength, stable));
-      this.decorate(part);
-      this.frozen.append(...Array.from(part.childNodes));
-      this.frozenLength = stable;
-    }
-    const tail = this.source.slice(this.frozenLength);
-    this.tail.innerHTML = this.markdown.html(tail, !openFence(tail));
+    const cut = this.blocks.length - this.frozenText.length;
+    if (cut > 0) this.freeze(this.tailText.slice(0, cut));
+    this.tail.innerHTML = this.markdown.html(this.tailText, !openFence(this.tailText));
     this.decorate(this.tail);
   }
 
   finish(): void {
-    const tail = this.source.slice(this.frozenLength);
+    this.freeze(this.tailText);
+    this.tail.replaceChildren();
+  }
+
+  /** Renders the start of the tail once, into the frozen blocks. */
+  private freeze(text: string): void {
     const part = this.container.ownerDocument.createElement('div');
-    part.innerHTML = this.markdown.html(tail);
+    part.innerHTML = this.markdown.html(text);
     this.decorate(part);
     this.frozen.append(...Array.from(part.childNodes));
-    this.frozenLength = this.source.length;
-    this.tail.replaceChildren();
+    this.frozenText += text;
+    this.tailText = this.tailText.slice(text.length);
   }
 }
