@@ -35,12 +35,16 @@ const SHIPPED: { id: RegExp; price: ModelPrice }[] = [
  * all become `claude-3-5-haiku`.
  */
 export function normaliseModelId(model: string): string {
-  return model
-    .trim()
-    .toLowerCase()
-    .replace(/^.*\//, '')
-    .replace(/:.*$/, '')
-    .replace(/\./g, '-')
+  const id = model.trim().toLowerCase().replace(/^.*\//, '');
+  // The tag after a colon goes (`/:.*$/`, without trying every colon against the rest of the id:
+  // the first colon after the last line break is where that pattern matches).
+  const lastBreak = Math.max(id.lastIndexOf('\n'), id.lastIndexOf('\r'), id.lastIndexOf('\u2028'), id.lastIndexOf('\u2029'));
+  const colon = id.indexOf(':', lastBreak + 1);
+  // `split` and `join` rather than a global replace: with hundreds of thousands of dots, the replace
+  // takes several times longer per dot.
+  return (colon >= 0 ? id.slice(0, colon) : id)
+    .split('.')
+    .join('-')
     .replace(/-(\d{8}|latest)$/, '');
 }
 
