@@ -4,7 +4,7 @@
 import { gatherContext } from '../src/core/completion/context';
 import { detectIndentUnit, postprocess } from '../src/core/completion/postprocess';
 import { prefilter } from '../src/core/completion/prefilter';
-import { buildPrompt } from '../src/core/completion/prompt';
+import { buildPrompt, CLOSE, OPEN } from '../src/core/completion/prompt';
 import { NeighbourWindows, selectSnippets } from '../src/core/completion/snippets';
 import type { CompletionInput, DocumentView } from '../src/core/completion/types';
 import { percentile, table } from './stats';
@@ -31,7 +31,7 @@ function once(input: CompletionInput, neighbours: DocumentView[], windows: Neigh
   const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), neighbours.flatMap((n) => windows.of(n)), 1500);
   buildPrompt(context, { path: input.document.path, languageId: 'typescript', snippets, prefill: true, maxTokens: 128, model: 'm' });
   const unit = detectIndentUnit([...context.prefix.split('\n').slice(-60), ...context.suffix.split('\n').slice(1, 40)]);
-  postprocess('<fill>items.length * factor;</fill>', { linePrefix: context.linePrefix, lineSuffix: context.lineSuffix, prefix: context.prefix, suffix: context.suffix, indentUnit: unit, eol: '\n', multiline: false, languageId: 'typescript' });
+  postprocess(`${OPEN}items.length * factor;${CLOSE}`, { linePrefix: context.linePrefix, lineSuffix: context.lineSuffix, prefix: context.prefix, suffix: context.suffix, indentUnit: unit, eol: '\n', multiline: false, languageId: 'typescript' });
   return performance.now() - started;
 }
 

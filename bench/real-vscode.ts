@@ -6,6 +6,7 @@
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLOSE, OPEN } from '../src/core/completion/prompt';
 import { startFakeServer, type LoggedRequest } from '../test/support/fake-server';
 import { REPO, ensureInstalled, installVsix, launchBrowser, makeRunFolder, startCodeServer } from '../test/support/real-vscode';
 import { percentile, table } from './stats';
@@ -20,7 +21,7 @@ export async function run(): Promise<string> {
   execSync('npm run --silent package', { cwd: REPO, stdio: 'ignore' });
   const install = ensureInstalled();
   // The fake model answers every request with a short rest-of-line in four chunks.
-  const server = await startFakeServer({ flavour: 'openai', respond: () => ({ chunks: ['<fill>', 'done', 'Here', '();</fill>'], firstByteDelayMs: FIRST_TOKEN_MS, tokensPerSecond: 66 }) });
+  const server = await startFakeServer({ flavour: 'openai', respond: () => ({ chunks: [OPEN, 'done', 'Here', `();${CLOSE}`], firstByteDelayMs: FIRST_TOKEN_MS, tokensPerSecond: 66 }) });
   const settingsFor = (debounceMs: number) => ({ 'kestrel.provider': 'custom', 'kestrel.baseUrl': server.url, 'kestrel.model': 'claude-haiku-4-6', 'kestrel.inline.debounceMs': debounceMs, 'editor.quickSuggestions': { other: false, comments: false, strings: false } });
   const run = makeRunFolder('bench', settingsFor(DEBOUNCES[0]));
   installVsix(install, run, join(REPO, `kestrel-${version}.vsix`));

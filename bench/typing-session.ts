@@ -3,6 +3,7 @@
 // the same session with cache and reuse off; and a row per debounce value for 40 fast keystrokes.
 import { createChatClient } from '../src/core/client/client';
 import { InlineEngine, type EngineSettings } from '../src/core/completion/pipeline';
+import { CLOSE, OPEN, parseInlinePrompt } from '../src/core/completion/prompt';
 import type { CompletionInput, DocumentView } from '../src/core/completion/types';
 import { DEFAULT_RHYTHM } from '../src/core/completion/typingRhythm';
 import { startFakeServer, type FakeServer } from '../test/support/fake-server';
@@ -124,11 +125,10 @@ export async function run(): Promise<string> {
     models: [{ id: 'fake-model' }],
     latency: { firstTokenMs: 600, tokensPerSecond: 60 },
     respond: (request) => {
-      const user = String(request.body.messages[1].content);
-      const before = user.slice(0, user.indexOf('{{HOLE}}'));
+      const before = parseInlinePrompt(request.body.messages)?.prefix ?? '';
       const typed = before.slice(before.lastIndexOf('\n') + 1);
       const target = [...SCRIPT, BURST_LINE].find((l) => l.startsWith(typed) && l !== typed);
-      return { text: `<fill>${target ? target.slice(typed.length) : ''}</fill>` };
+      return { text: `${OPEN}${target ? target.slice(typed.length) : ''}${CLOSE}` };
     },
   });
   const keys = keystrokes();
