@@ -127,12 +127,25 @@ function helpers(page: Page, server: FakeServer, run: RunFolder, base: string): 
       return path;
     },
     async openFile(relativePath) {
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(relativePath, { delay: 10 });
-      await page.waitForTimeout(400);
-      await page.keyboard.press('Enter');
-      await page.locator(`.tab[aria-label^="${relativePath.replace(/^.*\//, '')}"]`).first().waitFor({ timeout: 15_000 });
+      const tab = page.locator(`.tab[aria-label^="${relativePath.replace(/^.*\//, '')}"]`).first();
+      // Quick Open finds a file the check has just written only once VS Code's file search has
+      // seen it: "No matching results" then means ask again, not that the file is missing.
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').waitFor();
+        await page.keyboard.type(relativePath, { delay: 10 });
+        const match = page.locator('.quick-input-widget .monaco-list-row', { hasText: relativePath.replace(/^.*\//, '') }).first();
+        const found = await match.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+        if (found) {
+          await page.waitForTimeout(200);
+          await page.keyboard.press('Enter');
+          if (await tab.waitFor({ timeout: 15_000 }).then(() => true, () => false)) break;
+        } else {
+          await page.keyboard.press('Escape');
+        }
+        if (attempt === 4) throw new Error(`Quick Open did not open ${relativePath}`);
+        await page.waitForTimeout(1_000 * attempt);
+      }
       await page.locator('.monaco-editor .view-lines').first().click();
     },
     async runCommand(title) {

@@ -17,7 +17,8 @@ export type ErrorKind =
   | 'aborted'
   | 'tls'
   | 'too-large'
-  | 'proxy';
+  | 'proxy'
+  | 'no-base-url';
 
 export interface KestrelErrorDetails {
   status?: number;
@@ -57,7 +58,7 @@ export function redact(text: string, key?: string): string {
   return out;
 }
 
-/** The provider's own words from any of the three error envelopes (API-WIRE.md), or undefined. */
+/** The provider's own words from any of the three error envelopes (docs/providers.md), or undefined. */
 export function providerMessageOf(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as Record<string, unknown>;
@@ -136,7 +137,11 @@ export function classifyStatus(ctx: StatusContext): KestrelError {
   const statusCode = typeof (ctx.body as { statusCode?: unknown })?.statusCode === 'string' ? Number((ctx.body as { statusCode: string }).statusCode) : undefined;
   const status = ctx.status || statusCode || 0;
 
-  if (looksLikeHtml(ctx.text) && status !== 401 && status !== 404) {
+  // A web page saying "not found" is a wrong address, not a retired model: the API answers in JSON.
+  if (looksLikeHtml(ctx.text) && status === 404) {
+    return new KestrelError('no-base-url', `${ctx.host} answered with a "not found" web page (HTTP 404): check "kestrel.baseUrl" (it usually ends in /v1).`, details);
+  }
+  if (looksLikeHtml(ctx.text) && status !== 401) {
     return new KestrelError('malformed', `${ctx.host} answered with a web page instead of the provider's answer (HTTP ${status}): a proxy or captive portal answered instead of the provider.`, details);
   }
   switch (true) {
@@ -197,17 +202,17 @@ export function isPrefillRejection(error: unknown): boolean {
 export function classifyNetworkError(error: unknown, host: string, proxyHost?: string): KestrelError {
   const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string; name?: string };
   const code = e?.code ?? e?.cause?.code ?? '';
-  const message = e?.message ?? String(error);
+  const message = typeof e?.message === 'string' ? e.message : describe(error);
   const tunnel = /^Proxy response \((\d{3})\) !== 200/.exec(message);
   if (tunnel) return proxyRefusal(Number(tunnel[1]), host, proxyHost ?? 'the proxy', error);
   if (e?.name === 'AbortError' || code === 'ABORT_ERR') return new KestrelError('aborted', 'The request was cancelled.');
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code + ' ' + message)) {
-    return new KestrelError('tls', `The TLS certificate of ${host} was not trusted (${code || message}). If a company proxy intercepts TLS, set "http.proxy" to it and trust its certificate, or set "http.proxyStrictSSL": false for it.`, { cause: error });
+    return new KestrelError('tls', `The TLS certificate of ${host} was not trusted (${code || clip(message, 200)}). If a company proxy intercepts TLS, set "http.proxy" to it and trust its certificate, or set "http.proxyStrictSSL": false for it.`, { cause: error });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KestrelError('network', `Could not find ${host} (DNS lookup failed). Check the network or "kestrel.baseUrl".`, { cause: error });
   if (code === 'ECONNREFUSED') return new KestrelError('network', `${host} refused the connection. Is the server running?`, { cause: error });
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new KestrelError('timeout', `Connecting to ${host} timed out.`, { cause: error });
-  return new KestrelError('network', `The connection to ${host} failed (${code || message}).`, { cause: error });
+  return new KestrelError('network', `The connection to ${host} failed (${code || clip(message, 200)}).`, { cause: error });
 }
 
 /** The proxy answered the tunnel request (CONNECT) with `status` instead of 200. */
@@ -223,4 +228,13 @@ function proxyRefusal(status: number, host: string, proxy: string, cause: unknow
     return new KestrelError('network', `The proxy ${proxy} could not reach ${host} (${status}). Check the network, or try again shortly.`, details);
   }
   return new KestrelError('proxy', `The proxy ${proxy} refused to connect to ${host} (${status}). Check "http.proxy".`, details);
+}
+
+/** Any thrown value as text, even one with no usable toString. */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'unknown error';
+  }
 }

@@ -1,5 +1,5 @@
 // Server-sent events from a chat-completions stream, turned into text deltas, a finish reason and
-// usage. Survives every quirk in API-WIRE.md: comment keep-alives, a missing `[DONE]` or final
+// usage. Survives every quirk in docs/providers.md: comment keep-alives, a missing `[DONE]` or final
 // blank line, chunks without `delta`, usage-only chunks, errors inside a 200 stream, and multi-byte
 // characters split across network reads (a streaming TextDecoder, never per-chunk toString()).
 import { createParser, type EventSourceMessage } from 'eventsource-parser';

@@ -77,6 +77,18 @@ describe('chat-completions client', function () {
     assert.deepEqual(server.requests[0].body.stop, ['</hole>', 'a', 'b', 'c']);
   });
 
+  it('reads a "not found" web page as a wrong base URL, not a retired model', async () => {
+    server = await startFakeServer({ flavour: 'openai' });
+    server.setRespond(() => ({ status: 404, rawBody: '<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>', contentType: 'text/html' }));
+    const error = await client({ maxRetries: 0 })
+      .complete(ask('openai'))
+      .then(() => assert.fail('should reject'), (e: unknown) => e);
+    assert.ok(error instanceof KestrelError);
+    assert.equal(error.kind, 'no-base-url');
+    assert.match(error.userMessage, /"not found" web page \(HTTP 404\): check "kestrel\.baseUrl"/);
+    assert.doesNotMatch(error.userMessage, /retired|Select Model/);
+  });
+
   const statuses: [number, string, RegExp][] = [
     [400, 'bad-request', /rejected the request \(400\)/],
     [401, 'auth', /Set API Key/],

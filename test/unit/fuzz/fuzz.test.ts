@@ -261,7 +261,7 @@ describe(`fuzz (KESTREL_FUZZ_SEED=${SEED})`, function () {
   });
 
   describe('error classification: classifyStatus, streamError, providerMessageOf, redact, classifyNetworkError', () => {
-    const KINDS: ErrorKind[] = ['auth', 'credits', 'moderation', 'model-not-found', 'rate-limited', 'overloaded', 'server', 'bad-request', 'network', 'timeout', 'malformed', 'aborted', 'tls', 'too-large', 'proxy'];
+    const KINDS: ErrorKind[] = ['auth', 'credits', 'moderation', 'model-not-found', 'rate-limited', 'overloaded', 'server', 'bad-request', 'network', 'timeout', 'malformed', 'aborted', 'tls', 'too-large', 'proxy', 'no-base-url'];
     const WORDS = ['model', ' not found', 'credit', 'quota', 'sk-', 'Bearer ', '<html>', 'prefill', 'final', ' ', '\n', '\t', 'does not exist', 'no endpoints found'];
 
     const checkError = (error: KestrelError, key: string) => {
