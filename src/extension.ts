@@ -73,8 +73,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
     log,
     settings: () => settings,
     onDidChangeSettings: settingsChanged.event,
-    clientFor: (purpose, options) => clients.clientFor(purpose, options?.interactive ?? false),
-    openClient: (purpose, options) => clients.open(purpose, options?.interactive ?? false),
+    // The provider's own methods: a keystroke asks ClientProvider directly for its cached handle.
+    clientFor: clients.clientFor.bind(clients),
+    openClient: clients.open.bind(clients),
     isExcluded: (uri) => excludes.isExcluded(uri),
     reportError: (error, origin) => errors.report(error, origin),
     status,

@@ -100,8 +100,8 @@ export class ClientProvider implements vscode.Disposable {
     return this.found.lookup;
   }
 
-  async clientFor(purpose: Purpose, interactive: boolean): Promise<ClientHandle | undefined> {
-    const opened = await this.open(purpose, interactive);
+  async clientFor(purpose: Purpose, options?: { interactive?: boolean }): Promise<ClientHandle | undefined> {
+    const opened = await this.open(purpose, options);
     return typeof opened === 'string' ? undefined : opened;
   }
 
@@ -109,7 +109,8 @@ export class ClientProvider implements vscode.Disposable {
    * A client for `purpose`, or why there is none: a setup problem (with `interactive`, the user was
    * offered its fix) or `declined` (the user kept the key from a new server).
    */
-  async open(purpose: Purpose, interactive: boolean): Promise<ClientHandle | SetupProblem | 'declined'> {
+  async open(purpose: Purpose, options?: { interactive?: boolean }): Promise<ClientHandle | SetupProblem | 'declined'> {
+    const interactive = options?.interactive ?? false;
     const resolved = this.current();
     const { provider, origin } = resolved;
     const model = purpose === 'chat' ? provider.chatModel : provider.model;
@@ -207,7 +208,7 @@ export class ClientProvider implements vscode.Disposable {
   }
 
   private async fetchModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-    const handle = await this.clientFor('chat', false);
+    const handle = await this.clientFor('chat');
     if (handle) return handle.client.listModels({ signal });
     const { provider, proxy } = this.current();
     if (!provider.baseUrl) return [];
