@@ -123,7 +123,8 @@ describe('Foundation', () => {
       const line = filler.length + i;
       const before = spentToday();
       const sent = server!.completions.length;
-      await vscode.commands.executeCommand('kestrel._test.provideInline', { line, character: editor.document.lineAt(line).text.length });
+      // By its URI: Show Usage may have taken the focus from the scratch file.
+      await vscode.commands.executeCommand('kestrel._test.provideInline', { uri: editor.document.uri.toString(), line, character: editor.document.lineAt(line).text.length });
       if (server!.completions.length === sent) return false;
       await waitFor(() => spentToday() > before || undefined, 'the suggestion to be counted in Show Usage');
       return true;
@@ -167,8 +168,10 @@ describe('Foundation', () => {
     assert.match((await notices()).map((n) => n.message).join('\n'), /paused automatic suggestions .*reached your cap/, 'the user was told once');
 
     // Show Usage offers the way back: Resume for Today lets suggestions through again.
-    await notices({ answers: { 'reached your cap': 'Resume for Today' } });
+    await notices({ reset: true, answers: { 'reached your cap': 'Resume for Today' } });
     await vscode.commands.executeCommand('kestrel.showUsage');
+    // The offer comes once the document is open; on a busy machine that takes a while.
+    await waitFor(async () => (await notices()).some((n) => /reached your cap/.test(n.message)) || undefined, 'Show Usage to offer Resume for Today', 15_000);
     await sleep(100);
     await notices({ answers: null });
     assert.ok(await suggestAt(lines - 1), 'after Resume for Today a suggestion reaches the server again');
