@@ -104,6 +104,8 @@ export function registerActions(services: Services): vscode.Disposable[] {
     const reply = await stream(action, messages, (code) => proposals.update(proposal, code), `lines ${found.target.startLine}–${found.target.endLine}`, [editor.document.uri], proposal.abort.signal);
     proposal.done = true;
     proposal.incomplete = reply === undefined;
+    // Nothing arrived (refused, failed before the first line): a diff with no change helps no one.
+    if (reply === undefined && !proposal.proposedCode) return proposals.discard(proposal);
     if (reply === undefined || !proposal.proposedCode.trim()) {
       if (reply !== undefined) void notices.show('warning', 'Kestrel: the model sent no code to apply.');
       return;

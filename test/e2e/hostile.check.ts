@@ -266,6 +266,11 @@ export const checks: Check[] = [
       assert.equal(await proposal.locator('.monaco-button', { hasText: 'Accept' }).count(), 1);
       await ctx.screenshot('hostile-file-name-notification');
       await proposal.locator('.monaco-button', { hasText: 'Discard' }).click();
+      // Discard closes the diff and shows the file again: let the focus settle there before the
+      // command palette opens, or the command's title is typed into the file.
+      await page.locator('.tab[aria-label*="proposal"]').first().waitFor({ state: 'detached', timeout: 10_000 });
+      await page.waitForTimeout(1000);
+      await page.locator('.monaco-editor .view-lines').first().click();
 
       // A hostile endpoint's 401 body, with a "Verify key" link to an extension install.
       const verify = '[Verify key](command:workbench.extensions.installExtension?%5B%22evil.extension%22%5D)';
