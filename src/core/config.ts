@@ -145,8 +145,10 @@ function languageMap(v: unknown): Record<string, boolean> | undefined {
 }
 
 function inlineSettings(get: SettingGetter, scoped: ScopedGetter | undefined): KestrelSettings['inline'] {
-  const user = (key: string) => (scoped ? scoped(key).user : get(key));
-  const workspace = (key: string) => scoped?.(key).workspace ?? [];
+  // Each key read once, in both scopes (VS Code's `inspect` is not free).
+  const scopes = new Map(CONSERVATIVE_IN_WORKSPACE.map((key) => [key, scoped ? scoped(key) : { user: get(key), workspace: [] }]));
+  const user = (key: (typeof CONSERVATIVE_IN_WORKSPACE)[number]) => scopes.get(key)!.user;
+  const workspace = (key: (typeof CONSERVATIVE_IN_WORKSPACE)[number]) => scopes.get(key)!.workspace;
   const inline: KestrelSettings['inline'] = {
     enabled: bool(user('kestrel.inline.enabled'), true),
     languages: languageMap(user('kestrel.inline.languages')) ?? { ...DEFAULT_LANGUAGES },

@@ -10,7 +10,7 @@ import { FIXES, fixFor, type SetupProblem } from '../core/fixes';
 import { lastSelectedLine } from '../core/selection';
 import { chatPageHtml } from './chatPage';
 import { ChatSessions } from './chatSessions';
-import { notices } from './errorReporter';
+import { notices, runFix } from './errorReporter';
 import type { Services } from './services';
 
 /** Characters of conversation sent per question (~30k tokens): older turns are dropped first. */
@@ -198,12 +198,10 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       case 'pickModel':
         await vscode.commands.executeCommand('kestrel.selectModel', 'chat');
         return this.postState();
-      case 'errorAction': {
-        const fix = FIXES[m.action];
+      case 'errorAction':
         // From the chat, Select Model picks the chat's model.
-        await vscode.commands.executeCommand(fix.command, ...(m.action === 'selectModel' ? ['chat'] : (fix.args ?? [])));
+        await runFix(m.action, m.action === 'selectModel' ? ['chat'] : undefined);
         return;
-      }
     }
   }
 

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { realClock } from '../core/clock';
 import { createChatClient, type Client, type RequestLogEntry } from '../core/client/client';
 import { keyOrigin, PRESETS, resolveProvider, type ResolvedProvider } from '../core/client/presets';
-import { selectProxy, type ProxyChoice } from '../core/client/proxy';
+import { isLoopbackHost, selectProxy, type ProxyChoice } from '../core/client/proxy';
 import { createRateLimits } from '../core/client/rateLimits';
 import { FIXES, type FixId, type SetupProblem } from '../core/fixes';
 import type { KestrelSettings } from '../core/config';
@@ -16,9 +16,7 @@ import type { ModelInfo } from '../core/client/types';
 import type { KeyStore } from './secrets';
 import type { ClientHandle, Purpose } from './services';
 import { describeRequest } from './log';
-import { notices } from './errorReporter';
-
-const isLoopback = (host: string) => /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/i.test(host);
+import { notices, runFix } from './errorReporter';
 
 type FoundKey = { key: string; origin?: string; fromEnv: boolean };
 
@@ -164,7 +162,7 @@ export class ClientProvider implements vscode.Disposable {
       };
       void old?.dispose();
     }
-    const handle: ClientHandle = { client: this.cached.client, model, providerId: provider.id };
+    const handle: ClientHandle = { client: this.cached.client, model, providerId: provider.id, prefill: provider.prefill };
     if (current) resolved.handles.set(id, handle);
     return handle;
   }
@@ -223,7 +221,7 @@ export class ClientProvider implements vscode.Disposable {
   /** A key over plain http to a host other than this machine is sent only after the user agrees, once per origin. */
   private async allowPlainHttp(origin: string, interactive: boolean): Promise<boolean> {
     const url = new URL(origin);
-    if (url.protocol !== 'http:' || isLoopback(url.hostname) || this.plainHttpAllowed.has(origin)) return true;
+    if (url.protocol !== 'http:' || isLoopbackHost(url.hostname) || this.plainHttpAllowed.has(origin)) return true;
     if (!interactive) return false;
     const answer = await notices.ask(
       `Kestrel would send your API key to ${origin} over plain http, readable by anyone on the network. Send it anyway?`,
@@ -245,6 +243,6 @@ export class ClientProvider implements vscode.Disposable {
 
 /** A warning with the fix for a setup problem (src/core/fixes.ts). */
 async function offer(message: string, fixId: FixId): Promise<void> {
-  const fix = FIXES[fixId];
-  if ((await notices.show('warning', message, fix.label)) === fix.label) await vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
+  const { label } = FIXES[fixId];
+  if ((await notices.show('warning', message, label)) === label) await runFix(fixId);
 }

@@ -4,7 +4,7 @@
 // faults (rate limits, overload, server errors, timeouts, network): the status bar says it instead.
 import * as vscode from 'vscode';
 import { KestrelError } from '../core/client/errors';
-import { FIXES, fixFor } from '../core/fixes';
+import { FIXES, fixFor, type FixId } from '../core/fixes';
 import { inertText } from '../core/inertText';
 import type { Purpose, StatusReporter } from './services';
 
@@ -94,10 +94,16 @@ export class ErrorReporter {
       if (this.now() - previous < BURST_GAP_MS) return;
     }
 
-    const fixes = [...new Set([fixFor(err?.kind ?? 'unexpected'), 'showLog' as const])].map((id) => FIXES[id]);
-    void notices.show('error', message, ...fixes.map((f) => f.label)).then((picked) => {
-      const fix = fixes.find((f) => f.label === picked);
-      if (fix) void vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
+    const fixes = [...new Set([fixFor(err?.kind ?? 'unexpected'), 'showLog' as const])];
+    void notices.show('error', message, ...fixes.map((id) => FIXES[id].label)).then((picked) => {
+      const id = fixes.find((f) => FIXES[f].label === picked);
+      if (id) void runFix(id);
     });
   }
+}
+
+/** Runs a fix's command; `args` replace its own (the chat's Select Model picks the chat's model). */
+export function runFix(id: FixId, args?: unknown[]): Thenable<unknown> {
+  const fix = FIXES[id];
+  return vscode.commands.executeCommand(fix.command, ...(args ?? fix.args ?? []));
 }

@@ -3,7 +3,6 @@
 // InlineCompletionItem; every decision about what to suggest lives in the core.
 import * as vscode from 'vscode';
 import { inlineLanguageEnabled } from '../core/config';
-import { resolveProvider } from '../core/client/presets';
 import { InlineEngine } from '../core/completion/pipeline';
 import { looksBinary } from '../core/completion/prefilter';
 import { createReadonlyMatcher, type GlobMap, type ReadonlyMatcher } from '../core/completion/readonly';
@@ -31,7 +30,7 @@ export function registerInline(services: Services): vscode.Disposable[] {
     async () => {
       const handle = await services.clientFor('inline');
       if (!handle || !handle.model) return undefined;
-      return { client: handle.client, model: handle.model, prefill: resolveProvider(services.settings()).prefill };
+      return { client: handle.client, model: handle.model, prefill: handle.prefill };
     },
     () => {
       const s = services.settings().inline;

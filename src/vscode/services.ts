@@ -1,5 +1,6 @@
 // What every adapter receives from activate(): small, explicit dependencies instead of a god object.
 import type * as vscode from 'vscode';
+import type { ResolvedProvider } from '../core/client/presets';
 import type { ChatClient } from '../core/client/types';
 import type { KestrelSettings } from '../core/config';
 import type { SetupProblem } from '../core/fixes';
@@ -11,6 +12,8 @@ export interface ClientHandle {
   /** The model id to put in the request for this purpose. */
   model: string;
   providerId: string;
+  /** Whether the provider takes an assistant prefill (src/core/client/presets.ts). */
+  prefill: ResolvedProvider['prefill'];
 }
 
 export interface Services {

@@ -3,6 +3,7 @@
 // chunk). A price the provider lists in `/models` wins; then Kestrel's own table for the presets'
 // default and well-known models; a server on this machine or Ollama costs nothing; anything else
 // has no price, and its cost is shown as unknown rather than guessed.
+import { isLoopbackHost } from './proxy';
 import type { ProviderId } from '../config';
 
 /** USD per million tokens (as `ModelInfo.pricePerMillion`). */
@@ -57,7 +58,7 @@ export function shippedPrice(model: string): ModelPrice | undefined {
 /** A server on this machine (Ollama, LM Studio, llama.cpp, a local proxy). */
 export function isLocalServer(baseUrl: string): boolean {
   try {
-    return /^(localhost|127(?:\.\d+){3}|\[::1\])$/i.test(new URL(baseUrl).hostname);
+    return isLoopbackHost(new URL(baseUrl).hostname);
   } catch {
     return false;
   }

@@ -14,6 +14,11 @@ export interface ProxyChoice {
 
 const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/i;
 
+/** Whether a host name is this machine (localhost, 127.x.x.x, ::1). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
+
 export function selectProxy(targetUrl: string, settings: { proxy: string; strictSSL: boolean; noProxy?: readonly string[] }, env: Record<string, string | undefined>): ProxyChoice {
   const choice: ProxyChoice = { rejectUnauthorized: true };
   let target: URL;
@@ -22,7 +27,7 @@ export function selectProxy(targetUrl: string, settings: { proxy: string; strict
   } catch {
     return choice;
   }
-  if (LOOPBACK.test(target.hostname)) return choice;
+  if (isLoopbackHost(target.hostname)) return choice;
   const pick = (...names: string[]) => names.map((n) => env[n]?.trim()).find((v) => v);
   const noProxy = [...(settings.noProxy ?? []), pick('NO_PROXY', 'no_proxy') ?? ''].join(',');
   if (noProxy && bypasses(target, noProxy)) return choice;

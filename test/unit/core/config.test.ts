@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { inlineLanguageEnabled, languageEnabled, readSettings, DEFAULT_EXCLUDE, type ScopedGetter } from '../../../src/core/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONSERVATIVE_IN_WORKSPACE, inlineLanguageEnabled, languageEnabled, readSettings, DEFAULT_EXCLUDE, type ScopedGetter } from '../../../src/core/config';
 
 describe('settings', () => {
   it('gives the documented defaults when nothing is set', () => {
@@ -81,6 +83,11 @@ describe('settings', () => {
       assert.equal(read({ 'kestrel.inline.multiline': 'never' }, { 'kestrel.inline.multiline': 'auto' }).multiline, 'never');
       assert.equal(read({ 'kestrel.inline.multiline': 'always' }, { 'kestrel.inline.multiline': 'auto' }).multiline, 'auto');
       assert.equal(read({}, { 'kestrel.inline.multiline': 'never' }).multiline, 'never');
+    });
+
+    it('are the settings Restricted Mode ignores in a workspace (package.json restrictedConfigurations)', () => {
+      const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'));
+      assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...CONSERVATIVE_IN_WORKSPACE].sort());
     });
 
     it('can turn languages off but not on', () => {
