@@ -13,7 +13,7 @@ import { createChatClient, type Client, type ClientOptions, type RequestLogEntry
 import { KestrelError, type ErrorKind } from '../../../src/core/client/errors';
 import { MAX_RETRY_WAIT_MS } from '../../../src/core/client/retry';
 import type { ChatRequest, FinishReason } from '../../../src/core/client/types';
-import { dnsThatComesBack, freePort, makeCertificates, startConnectProxy, type Certificates, type KeyPair } from '../../support/network-faults';
+import { closeServer, dnsThatComesBack, freePort, makeCertificates, startConnectProxy, type Certificates, type KeyPair } from '../../support/network-faults';
 import { selectProxy } from '../../../src/core/client/proxy';
 import { startFakeServer, type FakeReply, type FakeServer, type Flavour } from '../../support/fake-server';
 import { fakeClock, type FakeClock } from './fakeClock';
@@ -570,10 +570,6 @@ async function startHttpsServer(pair: KeyPair): Promise<{ url: string; server: H
     get requests() {
       return requests;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server, sockets),
   };
 }
