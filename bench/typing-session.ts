@@ -1,168 +1,229 @@
 // A scripted typing session against the fake server at realistic latency (first token after 600 ms,
-// 60 tokens/s): requests sent and aborted, tokens, suggestions shown, cache and typing-through hits;
-// the same session with cache and reuse off; and a row per debounce value for 40 fast keystrokes.
+// 60 tokens/s), with VS Code's own behaviour simulated: it calls the provider once the keys have
+// paused for 50 ms (measured in bench/real-vscode.ts) and cancels the call before at each new key.
+// The user types a function line by line at human speed, accepts a suggestion with Tab when it shows
+// the rest of what they meant, and presses Enter for the next line. Printed, with each zero-wait
+// lever on and off: suggestions shown, how many needed no network wait (cache, typing-through, hot
+// streak, a prefetch already read), requests and tokens; then requests per 40 fast keys.
 import { createChatClient } from '../src/core/client/client';
 import { InlineEngine, type EngineSettings } from '../src/core/completion/pipeline';
 import { CLOSE, OPEN, parseInlinePrompt } from '../src/core/completion/prompt';
-import type { CompletionInput, DocumentView } from '../src/core/completion/types';
-import { DEFAULT_RHYTHM } from '../src/core/completion/typingRhythm';
+import type { CompletionInput, DocumentView, Suggestion } from '../src/core/completion/types';
 import { startFakeServer, type FakeServer } from '../test/support/fake-server';
 import { percentile, table } from './stats';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** What the user types, line by line; the fake model suggests the rest of the line. */
-const BURST_LINE = 'const subtotal = items.filter((item) => item.quantity > 0).length;';
+/** VS Code waits this long after the last key before it calls the provider. */
+const VSCODE_TRIGGER_MS = 50;
+
+/** What the user writes; the fake model knows it and continues from wherever the cursor is. */
 const SCRIPT = [
-  'const total = items.reduce((sum, item) => sum + item.price, 0);',
-  'const count = items.length;',
-  'const average = count === 0 ? 0 : total / count;',
-  'console.log(`average: ${average.toFixed(2)}`);',
-  'return { total, count, average };',
-];
+  'export function summarize(items: Item[]): Summary {',
+  '  const total = items.reduce((sum, item) => sum + item.price, 0);',
+  '  const count = items.length;',
+  '  const average = count === 0 ? 0 : total / count;',
+  '  if (count > 100) {',
+  '    console.warn(`large order: ${count} items`);',
+  '    log.flush();',
+  '  }',
+  '  console.log(`average: ${average.toFixed(2)}`);',
+  '  return { total, count, average };',
+  '}',
+].join('\n');
+const BURST_LINE = 'const subtotal = items.filter((item) => item.quantity > 0).length;';
 
-interface Keystroke {
-  line: number;
-  text: string;
-  /** Pause before this key (ms). */
-  gap: number;
-}
-
-/** Human speed: ~110 ms between keys with jitter, a 900 ms pause after each word boundary every few words. */
-function keystrokes(seed = 7): Keystroke[] {
-  let s = seed;
-  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
-  const keys: Keystroke[] = [];
-  SCRIPT.forEach((line, index) => {
-    for (let i = 1; i <= line.length; i++) {
-      const pause = line[i - 1] === ' ' && rand() < 0.35;
-      keys.push({ line: index, text: line.slice(0, i), gap: pause ? 700 + rand() * 600 : 70 + rand() * 80 });
-    }
-  });
-  return keys;
-}
-
-function documentFor(lines: string[]): DocumentView {
+function documentFor(text: string): DocumentView {
+  const lines = text.split('\n');
   return { uri: 'file:///session.ts', path: 'session.ts', languageId: 'typescript', version: 1, lineCount: lines.length, eol: '\n', lineAt: (i) => lines[i] };
+}
+
+/** The cursor at the end of `text` (the document is the script so far). */
+function inputFor(text: string): CompletionInput {
+  const lines = text.split('\n');
+  return { document: documentFor(text), cursor: { line: lines.length - 1, character: lines[lines.length - 1].length } };
 }
 
 interface SessionResult {
   keys: number;
+  accepted: number;
   requests: number;
   aborted: number;
   promptTokens: number;
   completionTokens: number;
-  shown: number;
-  cacheHits: number;
-  typingThrough: number;
+  counters: InlineEngine['counters'];
+  /** Keystroke → suggestion, for those that waited for the network. */
   latencies: number[];
 }
 
-async function session(server: FakeServer, keys: Keystroke[], settings: EngineSettings): Promise<SessionResult> {
+/**
+ * Drives the engine as VS Code would. `typed` is what the user types, key by key; when the shown
+ * suggestion is the start of what is left to type (and at least 4 characters), they read it for
+ * 300 ms and press Tab.
+ */
+class Editor {
+  text = '';
+  shown: Suggestion | undefined;
+  private pending: { timer: ReturnType<typeof setTimeout> | undefined; controller: AbortController } | undefined;
+  readonly calls: Promise<void>[] = [];
+  latencies: number[] = [];
+
+  constructor(private readonly engine: InlineEngine) {}
+
+  /** A key: the document changes, the call in progress is cancelled, a new one is due after VS Code's wait. */
+  key(text: string): void {
+    this.text = text;
+    this.shown = undefined;
+    this.engine.keystroke('file:///session.ts');
+    this.pending?.controller.abort();
+    if (this.pending?.timer) clearTimeout(this.pending.timer);
+    const controller = new AbortController();
+    const pressed = performance.now();
+    const timer = setTimeout(() => {
+      current.timer = undefined;
+      this.calls.push(
+        this.engine.suggest(inputFor(text), controller.signal).then((s) => {
+          if (!s || controller.signal.aborted) return;
+          this.shown = s;
+          if (s.source === 'network' || s.source === 'in-flight') this.latencies.push(performance.now() - pressed);
+        }),
+      );
+    }, VSCODE_TRIGGER_MS);
+    const current = { timer: timer as ReturnType<typeof setTimeout> | undefined, controller };
+    this.pending = current;
+  }
+
+  /** Tab: the shown suggestion goes into the document (its range on the cursor line replaced). */
+  accept(): void {
+    const s = this.shown!;
+    const lastLine = this.text.slice(this.text.lastIndexOf('\n') + 1);
+    this.key(this.text + s.text + lastLine.slice(s.replaceEnd));
+    this.engine.prefetch(inputFor(this.text)).catch(() => undefined);
+  }
+}
+
+async function session(server: FakeServer, settings: EngineSettings, seed = 7): Promise<SessionResult> {
   server.reset();
   const client = createChatClient({ baseUrl: server.url, apiKey: 'bench' });
   const engine = new InlineEngine(async () => ({ client, model: 'fake-model', prefill: 'no' }), () => settings);
-  const latencies: number[] = [];
-  let current: AbortController | undefined;
-  const pendings: Promise<void>[] = [];
-  for (const key of keys) {
-    await sleep(key.gap);
-    current?.abort(); // VS Code cancels the previous call on each keystroke.
-    const controller = new AbortController();
-    current = controller;
-    const lines = [...SCRIPT.slice(0, key.line), key.text, ''];
-    const input: CompletionInput = { document: documentFor(lines), cursor: { line: key.line, character: key.text.length } };
-    const started = performance.now();
-    pendings.push(
-      engine.suggest(input, controller.signal).then((s) => {
-        if (s && !controller.signal.aborted && s.source === 'network') latencies.push(performance.now() - started);
-      }),
-    );
+  const editor = new Editor(engine);
+  let s = seed;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  let keys = 0;
+  let accepted = 0;
+  while (editor.text.length < SCRIPT.length) {
+    const left = SCRIPT.slice(editor.text.length);
+    const shown = editor.shown;
+    if (shown && shown.text.length >= 4 && left.startsWith(shown.text)) {
+      await sleep(300);
+      editor.accept();
+      accepted++;
+      await sleep(400);
+      continue;
+    }
+    // Enter brings the next line's indentation with it (VS Code's auto-indent).
+    let next = left[0] === '\n' ? '\n' + /^\n([ \t]*)/.exec(left)![1] : left[0];
+    if (next === '\n' && left.length === 1) next = '\n';
+    const previous = editor.text.at(-1) ?? '';
+    const pause = next.startsWith('\n') ? 500 + rand() * 400 : previous === ' ' && rand() < 0.3 ? 700 + rand() * 500 : 70 + rand() * 80;
+    await sleep(pause);
+    editor.key(editor.text + next);
+    keys++;
   }
-  await Promise.all(pendings);
+  await sleep(VSCODE_TRIGGER_MS + 50);
+  await Promise.all(editor.calls);
   await sleep(50);
   await client.dispose();
+  engine.dispose();
   return {
-    keys: keys.length,
+    keys,
+    accepted,
     requests: server.completions.length,
     aborted: server.requests.filter((r) => r.aborted).length,
     promptTokens: Math.round(engine.counters.promptChars / 4),
     completionTokens: Math.round(engine.counters.completionChars / 4),
-    shown: engine.counters.shown,
-    cacheHits: engine.counters.cacheHits,
-    typingThrough: engine.counters.typingThroughHits,
-    latencies,
+    counters: engine.counters,
+    latencies: editor.latencies,
   };
 }
 
-/** 40 keys of BURST_LINE with gaps from `minGap` to `maxGap` ms, after a 1.5 s pause. */
-function burst(minGap: number, maxGap: number, seed: number): Keystroke[] {
-  const keys: Keystroke[] = [];
-  for (let i = 1; i <= 40; i++) keys.push({ line: 0, text: BURST_LINE.slice(0, i), gap: i === 1 ? 1500 : minGap + ((i * 37 + seed * 11) % (maxGap - minGap + 1)) });
-  return keys;
+/** 40 keys of BURST_LINE with gaps from `minGap` to `maxGap` ms, after a pause; returns the requests sent. */
+async function burst(server: FakeServer, settings: EngineSettings, minGap: number, maxGap: number, seed: number): Promise<number> {
+  server.reset();
+  const client = createChatClient({ baseUrl: server.url, apiKey: 'bench' });
+  const engine = new InlineEngine(async () => ({ client, model: 'fake-model', prefill: 'no' }), () => settings);
+  const editor = new Editor(engine);
+  for (let i = 1; i <= 40; i++) {
+    await sleep(i === 1 ? 1500 : minGap + ((i * 37 + seed * 11) % (maxGap - minGap + 1)));
+    editor.key(BURST_LINE.slice(0, i));
+  }
+  await sleep(VSCODE_TRIGGER_MS + 400);
+  await Promise.all(editor.calls);
+  await client.dispose();
+  engine.dispose();
+  return server.completions.length;
 }
 
-/** One key after a pause, then waiting: a space, a dot, an opening bracket. */
-function singleKeys(): Keystroke[] {
-  return ['const ', 'const subtotal = ', 'const subtotal = items.', 'const subtotal = items.filter('].map((text) => ({ line: 0, text, gap: 1500 }));
-}
-
-interface Rule {
-  label: string;
-  settings: Partial<EngineSettings>;
-}
-
-const RULES: Rule[] = [
-  ...[0, 50, 100, 150, 200, 300].map((ms) => ({ label: `fixed ${ms}`, settings: { debounceMs: ms, adaptiveDebounce: false } })),
-  ...[100, 150, 200].map((ms) => ({ label: `adaptive, base ${ms}`, settings: { debounceMs: ms, adaptiveDebounce: true } })),
-  { label: 'adaptive, base 150, no short wait after a pause', settings: { debounceMs: 150, adaptiveDebounce: true, rhythm: { ...DEFAULT_RHYTHM, afterPause: 1 } } },
+const LEVERS: { label: string; settings: Partial<EngineSettings> }[] = [
+  { label: 'all levers on', settings: {} },
+  { label: 'riding the request in flight off', settings: { ride: false } },
+  { label: 'hot streak off', settings: { hotStreak: false } },
+  { label: 'prefetch after accept off', settings: { prefetch: false } },
+  { label: 'cache and typing-through off', settings: { cache: false, typingThrough: false } },
+  { label: 'all off', settings: { ride: false, hotStreak: false, prefetch: false, cache: false, typingThrough: false } },
 ];
 
 export async function run(): Promise<string> {
-  // The fake model knows the script: it suggests the rest of the line being typed.
   const server = await startFakeServer({
     flavour: 'openrouter',
     models: [{ id: 'fake-model' }],
     latency: { firstTokenMs: 600, tokensPerSecond: 60 },
     respond: (request) => {
       const before = parseInlinePrompt(request.body.messages)?.prefix ?? '';
-      const typed = before.slice(before.lastIndexOf('\n') + 1);
-      const target = [...SCRIPT, BURST_LINE].find((l) => l.startsWith(typed) && l !== typed);
-      return { text: `${OPEN}${target ? target.slice(typed.length) : ''}${CLOSE}` };
+      const burstTyped = before.slice(before.lastIndexOf('\n') + 1);
+      // Up to four lines of what follows the cursor, as a model that guessed right would write.
+      const rest = SCRIPT.startsWith(before) ? SCRIPT.slice(before.length) : BURST_LINE.startsWith(burstTyped) ? BURST_LINE.slice(burstTyped.length) : '';
+      return { text: `${OPEN}${rest.split('\n').slice(0, 4).join('\n')}${CLOSE}` };
     },
   });
-  const keys = keystrokes();
-  const base: EngineSettings = { debounceMs: 150, maxTokens: 128, multiline: 'never' };
-  const withAll = await session(server, keys, base);
-  const without = await session(server, keys, { ...base, cache: false, typingThrough: false });
-  const row = (label: string, r: SessionResult) => [label, String(r.keys), String(r.requests), String(r.aborted), String(r.promptTokens), String(r.completionTokens), String(r.shown), String(r.cacheHits), String(r.typingThrough), percentile(r.latencies, 50).toFixed(0)];
-  const sessionTable = table(
-    ['session', 'keystrokes', 'requests', 'aborted', 'prompt tokens sent (≈ chars/4)', 'completion tokens read', 'suggestions shown', 'cache hits', 'typing-through hits', 'p50 ms keystroke → suggestion from the network'],
-    [row('Kestrel (cache + typing-through)', withAll), row('cache and reuse off', without)],
-  );
-
-  // Per debounce rule: bursts of 40 keys, fast (60–100 ms apart) and slower (130–200 ms), and single
-  // keys after a pause. Cache and reuse off, so every row asks the server.
-  const rows: string[][] = [];
-  for (const rule of RULES) {
-    const settings = { ...base, ...rule.settings, cache: false, typingThrough: false };
-    const fast = [await session(server, burst(60, 100, 1), settings), await session(server, burst(60, 100, 2), settings)];
-    const slow = [await session(server, burst(130, 200, 1), settings), await session(server, burst(130, 200, 2), settings)];
-    const single = await session(server, singleKeys(), settings);
-    const perBurst = (runs: SessionResult[]) => (runs.reduce((n, r) => n + r.requests, 0) / runs.length).toFixed(1);
-    const lastKey = (runs: SessionResult[]) => percentile(runs.flatMap((r) => r.latencies), 50).toFixed(0);
-    rows.push([rule.label, perBurst(fast), lastKey(fast), perBurst(slow), lastKey(slow), percentile(single.latencies, 50).toFixed(0)]);
+  const base: EngineSettings = { debounceMs: 150, maxTokens: 128, multiline: 'auto' };
+  const sessionRows: string[][] = [];
+  const burstRows: string[][] = [];
+  for (const lever of LEVERS) {
+    const settings = { ...base, ...lever.settings };
+    const r = await session(server, settings);
+    const c = r.counters;
+    sessionRows.push([
+      lever.label,
+      String(r.keys),
+      String(r.accepted),
+      String(c.shown),
+      `${c.shownWithoutWait} (${c.shown ? Math.round((100 * c.shownWithoutWait) / c.shown) : 0}%)`,
+      `${c.cacheHits - c.prefetchHits} / ${c.typingThroughHits} / ${c.hotStreakHits} / ${c.prefetchHits}`,
+      String(c.rides),
+      `${r.requests} (${r.aborted} aborted)`,
+      String(r.promptTokens),
+      String(r.completionTokens),
+      r.latencies.length ? percentile(r.latencies, 50).toFixed(0) : '–',
+    ]);
+    const fast = [await burst(server, settings, 60, 100, 1), await burst(server, settings, 60, 100, 2)];
+    const faster = [await burst(server, settings, 35, 50, 1), await burst(server, settings, 35, 50, 2)];
+    const slow = [await burst(server, settings, 130, 200, 1), await burst(server, settings, 130, 200, 2)];
+    const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1);
+    burstRows.push([lever.label, mean(faster), mean(fast), mean(slow)]);
   }
   await server.close();
-  const burstTable = table(['debounce rule (ms)', 'requests per 40 fast keys', 'last fast key → suggestion ms', 'requests per 40 slower keys', 'last slower key → suggestion ms', 'a space, dot or bracket after a pause → suggestion ms'], rows);
   return [
-    `Scripted session: ${keys.length} keystrokes at human speed with pauses; fake server: first token 600 ms, 60 tokens/s; debounce adaptive with base 150 ms.`,
+    `Scripted session: a ${SCRIPT.split('\n').length}-line function typed at human speed (70–150 ms between keys, pauses after some words and before each new line), Tab when the ghost text shows the rest of what the user meant; VS Code simulated (its ${VSCODE_TRIGGER_MS} ms wait before calling, a cancel per key); fake server: first token 600 ms, 60 tokens/s; default settings (debounce base 150 ms, multi-line auto).`,
     '',
-    sessionTable,
+    table(
+      ['levers', 'keystrokes', 'accepted with Tab', 'suggestions shown', 'shown with no network wait', 'of them: cache / typing-through / hot streak / prefetch', 'calls that rode a request in flight', 'requests', 'prompt tokens (≈ chars/4)', 'completion tokens read', 'p50 ms key → suggestion that waited for the network'],
+      sessionRows,
+    ),
     '',
-    'Bursts of 40 keys after a pause, fast (60–100 ms apart) and slower (130–200 ms apart), two of each, and single keys after a pause; cache and reuse off, so every row asks the server. The server alone takes about 600 ms plus the streamed line.',
+    'Requests per burst of 40 keys on one line after a pause (two bursts each), VS Code simulated as above:',
     '',
-    burstTable,
+    table(['levers', 'keys 35–50 ms apart', 'keys 60–100 ms apart', 'keys 130–200 ms apart'], burstRows),
   ].join('\n');
 }
 

@@ -3,7 +3,7 @@
 // InlineCompletionItem; every decision about what to suggest lives in the core.
 import * as vscode from 'vscode';
 import { inlineLanguageEnabled } from '../core/config';
-import { InlineEngine } from '../core/completion/pipeline';
+import { InlineEngine, type CallTrace } from '../core/completion/pipeline';
 import { looksBinary } from '../core/completion/prefilter';
 import { createReadonlyMatcher, type GlobMap, type ReadonlyMatcher } from '../core/completion/readonly';
 import type { CompletionInput, DocumentView } from '../core/completion/types';
@@ -23,9 +23,17 @@ const MAX_EDIT_LINE = 300;
 /** How long after `Kestrel: Trigger Suggestion` a request counts as asked for. */
 const EXPLICIT_MS = 3000;
 
+/** Runs when a suggestion is accepted (the item's command): the next one is asked for at once. */
+const ACCEPTED_COMMAND = 'kestrel.inlineAccepted';
+
 export function registerInline(services: Services): vscode.Disposable[] {
   let explicitUntil = 0;
   const readonly = new ReadonlyFiles();
+  /** Where each call's timeline goes (the benches read it from the log; only with test hooks). */
+  let traceSink: ((trace: CallTrace) => void) | undefined;
+  /** The bench's baseline turns the zero-wait levers off (only with test hooks: see below). */
+  let leversOff: { ride?: false; hotStreak?: false; prefetch?: false } = {};
+  let keyTimes = true;
   const engine = new InlineEngine(
     async () => {
       const handle = await services.clientFor('inline');
@@ -34,7 +42,7 @@ export function registerInline(services: Services): vscode.Disposable[] {
     },
     () => {
       const s = services.settings().inline;
-      return { debounceMs: s.debounceMs, maxTokens: s.maxTokens, multiline: s.multiline };
+      return { debounceMs: s.debounceMs, maxTokens: s.maxTokens, multiline: s.multiline, ...leversOff };
     },
     {
       onRequest: (state) => services.status.setInlineState(state === 'start' ? 'working' : 'idle'),
@@ -42,6 +50,7 @@ export function registerInline(services: Services): vscode.Disposable[] {
         services.status.setInlineState('error', error instanceof Error ? error.message : String(error));
         services.reportError(error, 'inline');
       },
+      onTrace: (trace) => traceSink?.(trace),
     },
   );
 
@@ -62,7 +71,7 @@ export function registerInline(services: Services): vscode.Disposable[] {
         if (!suggestion || token.isCancellationRequested) return undefined;
         if (explicit) explicitUntil = 0;
         const range = new vscode.Range(position, position.with(undefined, Math.max(position.character, suggestion.replaceEnd)));
-        return [new vscode.InlineCompletionItem(suggestion.text, range)];
+        return [new vscode.InlineCompletionItem(suggestion.text, range, { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [document.uri.toString()] })];
       } finally {
         subscription.dispose();
       }
@@ -78,6 +87,13 @@ export function registerInline(services: Services): vscode.Disposable[] {
 
   const disposables: vscode.Disposable[] = [
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    // After an accepted suggestion the user usually pauses to read: ask for the next one now.
+    vscode.commands.registerCommand(ACCEPTED_COMMAND, (uri: unknown) => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || editor.document.uri.toString() !== uri || !mayComplete(services, editor.document, false, readonly)) return;
+      const position = editor.selection.active;
+      void engine.prefetch({ document: viewOf(editor.document), cursor: { line: position.line, character: position.character }, neighbours: neighbours(services, editor.document) }).catch(() => undefined);
+    }),
     vscode.commands.registerCommand('kestrel.triggerInline', async () => {
       explicitUntil = Date.now() + EXPLICIT_MS;
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
@@ -98,7 +114,10 @@ export function registerInline(services: Services): vscode.Disposable[] {
     }),
     vscode.workspace.onDidChangeTextDocument((event) => {
       const document = event.document;
-      if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0 || services.isExcluded(document.uri)) return;
+      if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0) return;
+      // The typing rhythm is read from the keys as they come, before VS Code's own wait.
+      if (keyTimes) engine.keystroke(document.uri.toString());
+      if (services.isExcluded(document.uri)) return;
       const line = event.contentChanges[0].range.start.line;
       if (document.lineCount > 100_000) return;
       const from = Math.max(0, line - 3);
@@ -117,6 +136,15 @@ export function registerInline(services: Services): vscode.Disposable[] {
 
   if (KESTREL_TEST_HOOKS && testHooksEnabled(services.context, vscode.ExtensionMode)) {
     services.log.info('Test hooks are on (kestrel._test.* commands).');
+    // Each call's timeline on the wall clock, for bench/real-vscode.ts.
+    const wall = (t: number | undefined) => (t === undefined ? undefined : Math.round(performance.timeOrigin + t));
+    // KESTREL_TEST_LEVERS=off: the bench's baseline, with no riding, hot streak or prefetch, and the
+    // rhythm read from VS Code's calls instead of the keys.
+    if (process.env.KESTREL_TEST_LEVERS === 'off') {
+      leversOff = { ride: false, hotStreak: false, prefetch: false };
+      keyTimes = false;
+    }
+    traceSink = (t) => services.log.info(`inline trace ${JSON.stringify({ ...t, keyAt: wall(t.keyAt), calledAt: wall(t.calledAt), requestAt: wall(t.requestAt), answeredAt: wall(t.answeredAt), returnedAt: wall(t.returnedAt) })}`);
     disposables.push(
       vscode.commands.registerCommand('kestrel._test.inlineStats', () => ({ ...engine.counters, inFlight: engine.requestsInFlight })),
       // The extension host's memory (after a full GC with `gc`), also written to the log so a browser

@@ -14,11 +14,11 @@
 //   `<file>-FAILED-<check>.png`; `ctx.server.requests` is the fake server's request log;
 //   `ctx.chatFrame()` is the chat webview's inner frame; `ctx.setTheme('dark')` switches live.
 // `node out/test/e2e/run.js [filter]` runs the check files whose name contains `filter`.
-import { execSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startFakeServer, type FakeServer, type FakeServerOptions } from '../support/fake-server';
+import { buildPackages, type Packages } from '../support/packages';
 import { REPO, ensureInstalled, installVsix, launchBrowser, makeRunFolder, startCodeServer, type RunFolder } from '../support/real-vscode';
 
 export interface CheckContext {
@@ -61,11 +61,6 @@ const THEME_LABELS = { light: 'Light Modern', dark: 'Dark Modern' };
 const statusItem = (page: Page) => page.locator('.statusbar-item', { hasText: 'Kestrel' }).first();
 
 /** The packages the checks install: what ships, and (made on first use) the same build with its test hooks kept. */
-export interface Packages {
-  shipped: string;
-  withTestHooks(): string;
-}
-
 export async function runCheckFile(file: string, packages: Packages): Promise<{ passed: number; failed: number }> {
   const module = (await import(file)) as { checks: Check[]; server?: FakeServerOptions; settings?: Record<string, unknown>; colorScheme?: 'light' | 'dark'; fresh?: boolean; workspaceTrust?: boolean; env?: Record<string, string>; noFolder?: boolean; testHooks?: boolean };
   const vsix = module.testHooks ? packages.withTestHooks() : packages.shipped;
@@ -204,33 +199,9 @@ function checkFiles(dir: string, prefix = ''): string[] {
   });
 }
 
-/** Packages the project's files with the bundles already built in `dir`/dist into `out`. */
-function packageFrom(dir: string, out: string): void {
-  for (const name of ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'media']) {
-    cpSync(join(REPO, name), join(dir, name), { recursive: true });
-  }
-  execSync(`"${join(REPO, 'node_modules', '.bin', 'vsce')}" package --no-dependencies --out "${out}"`, { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
 async function main(): Promise<void> {
   const filter = process.argv[2];
-  const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
-  let withHooks: string | undefined;
-  const packages: Packages = {
-    shipped: join(REPO, `kestrel-${version}.vsix`),
-    withTestHooks() {
-      if (!withHooks) {
-        // Built into its own folder and packaged from a copy of the project's files, so dist/ and the shipped .vsix stay as they are.
-        console.log('Packaging a .vsix with its test hooks for the checks that need them…');
-        withHooks = join(REPO, 'test-results', `kestrel-${version}-test-hooks.vsix`);
-        execSync(`node esbuild.mjs --production --test-hooks --outdir test-results/hooks-build/dist`, { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-        packageFrom(join(REPO, 'test-results', 'hooks-build'), withHooks);
-      }
-      return withHooks;
-    },
-  };
-  console.log('Packaging the .vsix for the browser checks (as shipped: no test hooks)…');
-  execSync('npm run --silent package', { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  const packages = buildPackages();
   const files = checkFiles(__dirname)
     .filter((f) => !filter || f.includes(filter))
     .sort();

@@ -1,6 +1,7 @@
 // An LRU cache of suggestions keyed by the text around the cursor, and typing-through: while the
 // user types the start of a suggestion already shown, the rest of it is the answer (no request).
-import type { Suggestion } from './types';
+import { typedSince, type Anchor } from './flight';
+import type { DocumentView, Suggestion } from './types';
 
 export class LruCache<V> {
   private readonly map = new Map<string, V>();
@@ -35,19 +36,18 @@ export function cacheKey(prefix: string, suffix: string, model: string): string 
   return `${model}\u0000${prefix.slice(-1500)}\u0000${suffix.slice(0, 300)}`;
 }
 
-export interface Shown {
-  uri: string;
-  line: number;
-  /** The cursor line before the cursor when the suggestion was made. */
-  linePrefix: string;
-  /** The rest of that line, which the suggestion was made against. */
-  lineSuffix: string;
-  /** The lines above, which must not have changed. */
-  above: string;
+export interface Shown extends Anchor {
   suggestion: Suggestion;
 }
 
-/** Remembers the last suggestions per document and answers while the user types them. */
+/** The lines above `line` of a document, as an anchor keeps them. */
+export type LinesAbove = (line: number) => string;
+
+/**
+ * Remembers the last suggestions per document and answers while the user types them: on the same
+ * line (typing-through), and across lines (the hot streak: after the first line of a multi-line
+ * suggestion is typed or accepted and Enter pressed, the next line shows at once).
+ */
 export class TypingThrough {
   private readonly recent: Shown[] = [];
 
@@ -58,19 +58,28 @@ export class TypingThrough {
     if (this.recent.length > 8) this.recent.shift();
   }
 
-  /** The rest of a remembered suggestion when the user has typed its start since it was made. */
-  lookup(uri: string, line: number, linePrefix: string, lineSuffix: string, above: string): Suggestion | undefined {
+  /**
+   * The rest of a remembered suggestion when the user has typed its start since it was made.
+   * `document` and `aboveOf` are needed only across lines: the lines between the suggestion's line
+   * and the cursor are read from it.
+   */
+  lookup(now: Anchor, document?: Pick<DocumentView, 'lineAt'>, aboveOf?: LinesAbove): Suggestion | undefined {
     for (let i = this.recent.length - 1; i >= 0; i--) {
       const s = this.recent[i];
-      if (s.uri !== uri || s.line !== line || s.above !== above || !linePrefix.startsWith(s.linePrefix)) continue;
-      const typed = linePrefix.slice(s.linePrefix.length);
+      if (s.uri !== now.uri) continue;
       const text = s.suggestion.text;
-      if (!typed || !text.startsWith(typed) || text.length === typed.length) continue;
       // What the suggestion replaced (closers after the cursor) must still follow the cursor, which
-      // has moved right by what was typed; with nothing replaced, the rest of the line is unchanged.
+      // has moved on by what was typed; with nothing replaced, the rest of the line is unchanged.
       const replaceLength = s.suggestion.replaceEnd - s.linePrefix.length;
-      if (replaceLength > 0 ? !lineSuffix.startsWith(s.lineSuffix.slice(0, replaceLength)) : lineSuffix !== s.lineSuffix) continue;
-      return { text: text.slice(typed.length), replaceEnd: linePrefix.length + Math.max(0, replaceLength), source: 'typing-through' };
+      let typed: string | undefined;
+      let source: Suggestion['source'] = 'typing-through';
+      if (now.line === s.line) typed = typedSince(s, now, replaceLength);
+      else if (document && aboveOf && now.line > s.line) {
+        typed = typedAcrossLines(s, now, replaceLength, document, aboveOf, text);
+        source = 'hot-streak';
+      }
+      if (!typed || !text.startsWith(typed) || text.length === typed.length) continue;
+      return { text: text.slice(typed.length), replaceEnd: now.linePrefix.length + Math.max(0, replaceLength), source };
     }
     return undefined;
   }
@@ -78,4 +87,23 @@ export class TypingThrough {
   forget(uri: string): void {
     for (let i = this.recent.length - 1; i >= 0; i--) if (this.recent[i].uri === uri) this.recent.splice(i, 1);
   }
+}
+
+/**
+ * What was typed from a suggestion's anchor to a cursor on a later line, when the suggestion has at
+ * least that many lines, the lines above its own are unchanged, its own line still starts as it did,
+ * and the rest of its line follows the cursor now.
+ */
+function typedAcrossLines(s: Shown, now: Anchor, replaceLength: number, document: Pick<DocumentView, 'lineAt'>, aboveOf: LinesAbove, text: string): string | undefined {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && lines < now.line - s.line; at = text.indexOf('\n', at + 1)) lines++;
+  if (lines < now.line - s.line) return undefined;
+  const suffixKept = replaceLength > 0 ? now.lineSuffix.startsWith(s.lineSuffix.slice(0, replaceLength)) : now.lineSuffix === s.lineSuffix;
+  if (!suffixKept || aboveOf(s.line) !== s.above) return undefined;
+  const first = document.lineAt(s.line);
+  if (!first.startsWith(s.linePrefix)) return undefined;
+  const typed = [first.slice(s.linePrefix.length)];
+  for (let line = s.line + 1; line < now.line; line++) typed.push(document.lineAt(line));
+  typed.push(now.linePrefix);
+  return typed.join('\n');
 }

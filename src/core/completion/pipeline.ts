@@ -1,6 +1,8 @@
-// The inline pipeline, stage by stage: prefilter → typing-through → context →
-// cache → debounce → prompt → stream with early stop → postprocess → cache. The newest call for a
-// document always wins and is always answered; the one before it is aborted (its connection closes).
+// The inline pipeline, stage by stage: prefilter → typing-through and hot streak → context → cache →
+// ride a request in flight → debounce → prompt → stream with early stop → postprocess → cache. Each
+// document has at most one request in flight (src/core/completion/flight.ts): a call whose typed text
+// agrees with it rides it; otherwise the newest call wins and the one before is aborted (its
+// connection closes). Every call is answered or settles when cancelled.
 import { isPrefillRejection, KestrelError } from '../client/errors';
 import type { ChatClient } from '../client/types';
 import type { MultilineMode } from '../config';
@@ -9,11 +11,12 @@ import { DEFAULT_BUDGET, gatherContext, type ContextBudget } from './context';
 import { Debouncer, realTimers, type Timers } from './debounce';
 import { AnswerReader, detectIndentUnit, MAX_ANSWER_CHARS, type Processed } from './postprocess';
 import { looksBinary, MAX_LINE_LENGTH, prefilter } from './prefilter';
-import { buildPrompt } from './prompt';
+import { buildPrompt, type BuiltPrompt } from './prompt';
 import { RecentEdits } from './recentEdits';
 import { NeighbourWindows, selectSnippets, type SnippetSource } from './snippets';
 import { takeUntil } from './streamTransforms';
-import { DEFAULT_RHYTHM, TypingRhythm, type RhythmTuning } from './typingRhythm';
+import { Flight, typedSince, type Anchor } from './flight';
+import { DEFAULT_RHYTHM, keyKind, TypingRhythm, type RhythmTuning } from './typingRhythm';
 import type { CompletionInput, Suggestion } from './types';
 
 export interface EngineClient {
@@ -30,11 +33,17 @@ export interface EngineSettings {
   budget?: ContextBudget;
   /** Characters of snippets from other files and recent edits. */
   snippetChars?: number;
-  /** Off switches for the bench's baseline. */
+  /** Off switches for the bench's baseline; each lever is on unless set to false. */
   cache?: boolean;
   typingThrough?: boolean;
   /** false: wait exactly `debounceMs`; otherwise adapt it to the typing rhythm. */
   adaptiveDebounce?: boolean;
+  /** Keep a request in flight while the user types the start of its answer, and serve them from it. */
+  ride?: boolean;
+  /** Serve the next lines of a multi-line suggestion after its first line is typed or accepted. */
+  hotStreak?: boolean;
+  /** Ask for the next suggestion as soon as one is accepted (see `prefetch`). */
+  prefetch?: boolean;
   rhythm?: RhythmTuning;
 }
 
@@ -44,13 +53,28 @@ const LOOKS_PER_CHARACTER = 16;
 /** No request for this long: the keep-alive connection may have closed, warm it when typing starts. */
 export const WARM_AFTER_IDLE_MS = 10_000;
 
+/**
+ * How long a request in flight is kept once nobody waits for it: VS Code cancels a call at the next
+ * key and asks again about 50 ms later (measured in bench/real-vscode.ts), and that call may ride it.
+ */
+export const RIDE_GRACE_MS = 250;
+
 export interface EngineCounters {
   calls: number;
   requests: number;
   aborted: number;
   cacheHits: number;
   typingThroughHits: number;
+  /** Calls served from the next lines of a multi-line suggestion (the hot streak). */
+  hotStreakHits: number;
+  /** Calls that rode a request in flight instead of sending their own. */
+  rides: number;
+  /** Requests sent because a suggestion was accepted, and calls served from their answer. */
+  prefetches: number;
+  prefetchHits: number;
   shown: number;
+  /** Suggestions shown with no wait for the network (cache, typing-through, hot streak, a prefetch already read). */
+  shownWithoutWait: number;
   skipped: number;
   errors: number;
   promptChars: number;
@@ -66,22 +90,41 @@ export interface EngineCounters {
   lastWorkMs: number;
 }
 
+/** One call's timeline on the engine's clock, for the benches' split of where the time goes. */
+export interface CallTrace {
+  /** The keystroke the call answers (told by the editor), or the call itself when none was told. */
+  keyAt: number;
+  calledAt: number;
+  debounceMs: number;
+  workMs: number;
+  /** When the request it waited for was sent (its own, or the one it rode) and its answer read. */
+  requestAt?: number;
+  answeredAt?: number;
+  returnedAt: number;
+  source: Suggestion['source'] | 'none';
+}
+
 export interface EngineEvents {
   /** A request starts or ends (for the status bar). */
   onRequest?(state: 'start' | 'end'): void;
   onError?(error: unknown): void;
+  /** Each call's timeline as it settles. */
+  onTrace?(trace: CallTrace): void;
 }
 
+type RequestOptions = { path: string; languageId: string; snippets: ReturnType<typeof selectSnippets>; multiline: boolean; indentUnit: string; eol: '\n' | '\r\n'; maxTokens: number };
+
 export class InlineEngine {
-  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, shown: 0, skipped: 0, errors: 0, promptChars: 0, completionChars: 0, warmups: 0, lastDebounceMs: 0, lastWorkMs: 0 };
+  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, hotStreakHits: 0, rides: 0, prefetches: 0, prefetchHits: 0, shown: 0, shownWithoutWait: 0, skipped: 0, errors: 0, promptChars: 0, completionChars: 0, warmups: 0, lastDebounceMs: 0, lastWorkMs: 0 };
   readonly recentEdits = new RecentEdits();
   private readonly neighbourWindows = new NeighbourWindows();
-  /** Keyed by the text around the cursor: the text and how many characters after the cursor it replaces. */
-  private readonly cache = new LruCache<{ text: string; replaceLength: number }>(100);
+  /** Keyed by the text around the cursor: the text, how many characters after the cursor it replaces, and whether a prefetch read it. */
+  private readonly cache = new LruCache<{ text: string; replaceLength: number; prefetched: boolean }>(100);
   private readonly typingThrough = new TypingThrough();
   private readonly debouncers = new Map<string, Debouncer>();
   private readonly rhythms = new Map<string, TypingRhythm>();
-  private readonly inFlight = new Map<string, AbortController>();
+  /** At most one request per document: the newest. */
+  private readonly flights = new Map<string, Flight>();
   private lastNetworkAt = -Infinity;
   /** Models that refused a prefill: asked without one from then on. */
   private readonly noPrefill = new Set<string>();
@@ -93,9 +136,56 @@ export class InlineEngine {
     private readonly timers: Timers = realTimers,
   ) {}
 
+  /** The editor tells each change to a document as it happens: the typing rhythm is read from these. */
+  keystroke(uri: string): void {
+    this.rhythmOf(uri).keystroke(this.timers.now());
+  }
+
   /** One suggestion for the cursor, or undefined. Settles promptly when `signal` aborts. */
   async suggest(input: CompletionInput, signal: AbortSignal): Promise<Suggestion | undefined> {
     this.counters.calls++;
+    const calledAt = this.timers.now();
+    const line = input.document.lineAt(input.cursor.line);
+    const keyAt = this.rhythmOf(input.document.uri).call(calledAt, keyKind(line.slice(0, Math.min(input.cursor.character, MAX_LINE_LENGTH + 1)).slice(-64)));
+    const trace: CallTrace = { keyAt, calledAt, debounceMs: 0, workMs: 0, returnedAt: 0, source: 'none' };
+    this.counters.lastDebounceMs = 0;
+    const suggestion = await this.answer(input, signal, trace);
+    trace.returnedAt = this.timers.now();
+    trace.workMs = this.counters.lastWorkMs;
+    trace.source = suggestion?.source ?? 'none';
+    if (suggestion) {
+      this.counters.shown++;
+      if (!suggestion.waited) this.counters.shownWithoutWait++;
+    }
+    this.events.onTrace?.(trace);
+    if (!suggestion) return undefined;
+    const { waited: _, ...shown } = suggestion;
+    return shown;
+  }
+
+  /**
+   * Asks for the suggestion at `input` now, with no debounce, and keeps the answer for the call the
+   * editor makes next: used when a suggestion is accepted, as the user usually pauses to read. One
+   * request per accepted suggestion; nothing when the answer is already known or being read.
+   */
+  async prefetch(input: CompletionInput): Promise<void> {
+    const settings = this.settings();
+    if (settings.prefetch === false || prefilter(input)) return;
+    const anchor = anchorOf(input);
+    if (settings.typingThrough !== false && this.typingThrough.lookup(anchor, settings.hotStreak === false ? undefined : input.document, (line) => linesAboveLine(input, line))) return;
+    const current = this.flights.get(anchor.uri);
+    if (current && !current.done && typedSince(current.anchor, anchor) === '') return;
+    const context = gatherContext(input, settings.budget ?? DEFAULT_BUDGET);
+    if (looksBinary(context.prefix) || looksBinary(context.suffix)) return;
+    const connection = await this.getClient();
+    if (!connection) return;
+    if (settings.cache !== false && this.cache.get(cacheKey(context.prefix, context.suffix, connection.model))) return;
+    this.counters.prefetches++;
+    const flight = this.launch(anchor, 'prefetch', connection, context, this.requestOptions(input, context, settings), settings);
+    flight.hold();
+  }
+
+  private async answer(input: CompletionInput, signal: AbortSignal, trace: CallTrace): Promise<(Suggestion & { waited: boolean }) | undefined> {
     let workStarted = this.timers.now();
     this.counters.lastWorkMs = 0;
     const work = () => {
@@ -104,28 +194,22 @@ export class InlineEngine {
       workStarted = now;
     };
     const settings = this.settings();
-    // Every call is a keystroke (or an explicit ask): it sets the rhythm the debounce adapts to.
-    let rhythm = this.rhythms.get(input.document.uri);
-    if (!rhythm) this.rhythms.set(input.document.uri, (rhythm = new TypingRhythm(settings.rhythm ?? DEFAULT_RHYTHM)));
-    rhythm.keystroke(this.timers.now());
     if (prefilter(input)) {
       this.counters.skipped++;
       work();
       return undefined;
     }
     const { document, cursor } = input;
-    const line = document.lineAt(cursor.line);
-    const linePrefix = line.slice(0, cursor.character);
-    const lineSuffix = line.slice(cursor.character);
-    const above = linesAbove(input, 20);
+    const anchor = anchorOf(input);
+    const aboveOf = (line: number) => linesAboveLine(input, line);
 
     if (settings.typingThrough !== false) {
-      const reused = this.typingThrough.lookup(document.uri, cursor.line, linePrefix, lineSuffix, above);
+      const reused = this.typingThrough.lookup(anchor, settings.hotStreak === false ? undefined : document, aboveOf);
       if (reused) {
-        this.counters.typingThroughHits++;
-        this.counters.shown++;
+        if (reused.source === 'hot-streak') this.counters.hotStreakHits++;
+        else this.counters.typingThroughHits++;
         work();
-        return reused;
+        return { ...reused, waited: false };
       }
     }
 
@@ -141,90 +225,149 @@ export class InlineEngine {
     workStarted = this.timers.now();
     if (!connection || signal.aborted) return undefined;
     const key = cacheKey(context.prefix, context.suffix, connection.model);
-    const remember = (suggestion: Suggestion) => {
-      this.typingThrough.remember({ uri: document.uri, line: cursor.line, linePrefix, lineSuffix, above, suggestion });
-      this.counters.shown++;
-      return suggestion;
-    };
     if (settings.cache !== false) {
       const cached = this.cache.get(key);
       if (cached) {
         this.counters.cacheHits++;
+        if (cached.prefetched) this.counters.prefetchHits++;
         work();
-        return remember({ text: cached.text, replaceEnd: cursor.character + cached.replaceLength, source: 'cache' });
+        return { text: cached.text, replaceEnd: cursor.character + cached.replaceLength, source: cached.prefetched ? 'prefetch' : 'cache', waited: false };
       }
     }
 
-    // The newest call for this document wins: the one before it stops now, its connection closes.
-    this.inFlight.get(document.uri)?.abort();
-    const controller = new AbortController();
-    this.inFlight.set(document.uri, controller);
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      // Typing starts after an idle gap: open the connection during the debounce, so the TLS
-      // handshake is not on the critical path (the client skips a connection still in use).
-      const now = this.timers.now();
-      if (now - this.lastNetworkAt >= WARM_AFTER_IDLE_MS) {
-        this.counters.warmups++;
-        connection.client.warm().catch(() => undefined);
-        this.lastNetworkAt = now;
+    // A request in flight for this cursor, which what the user typed since agrees with (or may: it
+    // has streamed nothing that disagrees yet): ride it instead of sending another.
+    let rode = false;
+    const current = this.flights.get(document.uri);
+    if (current && settings.ride !== false) {
+      const typed = typedSince(current.anchor, anchor);
+      const agreement = typed === undefined ? 'disagrees' : current.agreement(typed);
+      // Before its first token nothing is known: only a call at the very same cursor rides it then.
+      if (typed !== undefined && (typed === '' || (agreement !== 'disagrees' && current.streaming))) {
+        this.counters.rides++;
+        work();
+        await current.ride(typed, signal);
+        workStarted = this.timers.now();
+        if (signal.aborted) return undefined;
+        const result = current.result;
+        if (current.done && result === 'failed') return undefined;
+        if (current.done && result && result !== 'failed' && result.text.length > typed.length && result.text.startsWith(typed)) {
+          trace.requestAt = current.requestAt;
+          trace.answeredAt = current.answeredAt;
+          if (current.kind === 'prefetch') this.counters.prefetchHits++;
+          return { text: result.text.slice(typed.length), replaceEnd: cursor.character + result.replaceLength, source: current.kind === 'prefetch' ? 'prefetch' : 'in-flight', waited: true };
+        }
+        // It disagreed (or answered nothing new): a request of its own, at once; the user has waited.
+        rode = true;
       }
-      const debouncer = this.debouncers.get(document.uri) ?? new Debouncer(this.timers);
-      this.debouncers.set(document.uri, debouncer);
-      const inWord = /[\p{L}\p{N}_$]$/u.test(linePrefix);
-      const delay = input.explicit ? 0 : settings.adaptiveDebounce === false ? settings.debounceMs : rhythm.delay(settings.debounceMs, inWord);
-      this.counters.lastDebounceMs = delay;
-      const waiting = debouncer.wait(delay, controller.signal);
-
-      // The rest of the prompt is gathered while the debounce runs, so it adds nothing to the wait.
-      const multiline = wantsMultiline(settings.multiline, linePrefix, lineSuffix);
-      // The lines below count too: at the top of a file, the only indented code may follow the cursor.
-      const indentUnit = detectIndentUnit([...context.prefix.split('\n').slice(-60), ...context.suffix.split('\n').slice(1, 40)]);
-      const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), this.snippetSources(input), settings.snippetChars ?? 1500);
-      work();
-      if ((await waiting) !== 'ready') return undefined;
-      workStarted = this.timers.now();
-      const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
-
-      const ask = (prefill: boolean) =>
-        this.request(connection, context, { path: document.path, languageId: document.languageId, snippets, multiline, indentUnit, eol: document.eol, prefill, maxTokens: settings.maxTokens }, controller.signal);
-      let processed: Processed | undefined;
-      try {
-        processed = await ask(usePrefill);
-      } catch (error) {
-        if (!usePrefill || !isPrefillRejection(error)) throw error;
-        // Claude 4.6+ refuses an assistant prefill: ask again without, and remember the model.
-        this.noPrefill.add(connection.model);
-        processed = await ask(false);
-      }
-      if (controller.signal.aborted || !processed) return undefined;
-      const suggestion: Suggestion = { text: processed.text, replaceEnd: cursor.character + processed.replaceLength, source: 'network' };
-      if (settings.cache !== false) this.cache.set(key, processed);
-      return remember(suggestion);
-    } catch (error) {
-      if (error instanceof KestrelError && error.kind === 'aborted') return undefined;
-      if (controller.signal.aborted) return undefined;
-      this.counters.errors++;
-      this.events.onError?.(error);
-      return undefined;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      if (this.inFlight.get(document.uri) === controller) this.inFlight.delete(document.uri);
     }
+
+    // The newest call for this document wins: the request before it stops now, its connection closes.
+    this.flights.get(document.uri)?.abort();
+    // Typing starts after an idle gap: open the connection during the debounce, so the TLS
+    // handshake is not on the critical path (the client skips a connection still in use).
+    const now = this.timers.now();
+    if (now - this.lastNetworkAt >= WARM_AFTER_IDLE_MS) {
+      this.counters.warmups++;
+      connection.client.warm().catch(() => undefined);
+      this.lastNetworkAt = now;
+    }
+    const debouncer = this.debouncers.get(document.uri) ?? new Debouncer(this.timers);
+    this.debouncers.set(document.uri, debouncer);
+    const rhythm = this.rhythmOf(document.uri);
+    const delay =
+      input.explicit || rode ? 0 : settings.adaptiveDebounce === false ? settings.debounceMs : rhythm.delay(settings.debounceMs, keyKind(anchor.linePrefix), now - trace.keyAt);
+    this.counters.lastDebounceMs = trace.debounceMs = delay;
+    const waiting = debouncer.wait(delay, signal);
+
+    // The rest of the prompt is gathered while the debounce runs, so it adds nothing to the wait.
+    const options = this.requestOptions(input, context, settings);
+    work();
+    if ((await waiting) !== 'ready') return undefined;
+    workStarted = this.timers.now();
+    const flight = this.launch(anchor, 'call', connection, context, options, settings);
+    work();
+    await flight.ride('', signal);
+    if (signal.aborted) return undefined;
+    trace.requestAt = flight.requestAt;
+    trace.answeredAt = flight.answeredAt;
+    const result = flight.result;
+    if (!result || result === 'failed') return undefined;
+    return { text: result.text, replaceEnd: cursor.character + result.replaceLength, source: 'network', waited: true };
   }
 
-  private async request(
-    connection: EngineClient,
-    context: ReturnType<typeof gatherContext>,
-    options: { path: string; languageId: string; snippets: ReturnType<typeof selectSnippets>; multiline: boolean; indentUnit: string; eol: '\n' | '\r\n'; prefill: boolean; maxTokens: number },
-    signal: AbortSignal,
-  ): Promise<Processed | undefined> {
+  private requestOptions(input: CompletionInput, context: ReturnType<typeof gatherContext>, settings: EngineSettings): RequestOptions {
+    const line = input.document.lineAt(input.cursor.line);
+    const multiline = wantsMultiline(settings.multiline, line.slice(0, input.cursor.character), line.slice(input.cursor.character));
+    // The lines below count too: at the top of a file, the only indented code may follow the cursor.
+    const indentUnit = detectIndentUnit([...context.prefix.split('\n').slice(-60), ...context.suffix.split('\n').slice(1, 40)]);
+    const snippets = selectSnippets(context.prefix.slice(-600) + context.suffix.slice(0, 200), this.snippetSources(input), settings.snippetChars ?? 1500);
+    return { path: input.document.path, languageId: input.document.languageId, snippets, multiline, indentUnit, eol: input.document.eol, maxTokens: settings.maxTokens };
+  }
+
+  /**
+   * Sends the request for `anchor` as the document's one flight (the one before it is aborted) and
+   * reads it in the background: its answer goes to the cache and to typing-through whoever waits for
+   * it, and an error is reported once, here.
+   */
+  private launch(anchor: Anchor, kind: Flight['kind'], connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions, settings: EngineSettings): Flight {
+    this.flights.get(anchor.uri)?.abort();
+    const flight = new Flight(anchor, kind, this.timers, RIDE_GRACE_MS);
+    this.flights.set(anchor.uri, flight);
+    const key = cacheKey(context.prefix, context.suffix, connection.model);
+    void (async () => {
+      const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
+      let processed: Processed | undefined;
+      try {
+        try {
+          processed = await this.request(connection, context, { ...options, prefill: usePrefill }, flight);
+        } catch (error) {
+          if (!usePrefill || !isPrefillRejection(error)) throw error;
+          // Claude 4.6+ refuses an assistant prefill: ask again without, and remember the model.
+          this.noPrefill.add(connection.model);
+          processed = await this.request(connection, context, { ...options, prefill: false }, flight);
+        }
+        if (flight.controller.signal.aborted) processed = undefined;
+        if (processed) {
+          if (settings.cache !== false) this.cache.set(key, { ...processed, prefetched: kind === 'prefetch' });
+          this.typingThrough.remember({ ...anchor, suggestion: { text: processed.text, replaceEnd: anchor.linePrefix.length + processed.replaceLength, source: 'network' } });
+        }
+        flight.settle(processed);
+      } catch (error) {
+        const aborted = flight.controller.signal.aborted || (error instanceof KestrelError && error.kind === 'aborted');
+        if (!aborted) {
+          this.counters.errors++;
+          this.events.onError?.(error);
+        }
+        flight.settle(aborted ? undefined : 'failed');
+      } finally {
+        if (this.flights.get(anchor.uri) === flight) this.flights.delete(anchor.uri);
+      }
+    })();
+    return flight;
+  }
+
+  private readerFor(context: ReturnType<typeof gatherContext>, options: RequestOptions, prefill: BuiltPrompt['prefill']): AnswerReader {
+    return new AnswerReader({
+      linePrefix: context.linePrefix,
+      lineSuffix: context.lineSuffix,
+      prefix: context.prefix,
+      suffix: context.suffix,
+      indentUnit: options.indentUnit,
+      eol: options.eol,
+      multiline: options.multiline,
+      languageId: options.languageId,
+      prefill,
+    });
+  }
+
+  private async request(connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions & { prefill: boolean }, flight: Flight): Promise<Processed | undefined> {
+    const signal = flight.controller.signal;
     const started = this.timers.now();
     const built = buildPrompt(context, { path: options.path, languageId: options.languageId, snippets: options.snippets, prefill: options.prefill, maxTokens: options.maxTokens, model: connection.model });
     this.counters.lastWorkMs += this.timers.now() - started;
     this.counters.requests++;
-    this.lastNetworkAt = this.timers.now();
+    this.lastNetworkAt = flight.requestAt = this.timers.now();
     this.counters.promptChars += built.request.messages.reduce((n, m) => n + m.content.length, 0);
     this.events.onRequest?.('start');
     const onAbort = () => this.counters.aborted++;
@@ -232,17 +375,8 @@ export class InlineEngine {
     try {
       const stream = connection.client.stream(built.request, { signal, maxRetries: 0, firstByteTimeoutMs: 10_000, idleTimeoutMs: 5_000 });
       // The same stages decide when the shown part is complete (while streaming) and what it is (after).
-      const reader = new AnswerReader({
-        linePrefix: context.linePrefix,
-        lineSuffix: context.lineSuffix,
-        prefix: context.prefix,
-        suffix: context.suffix,
-        indentUnit: options.indentUnit,
-        eol: options.eol,
-        multiline: options.multiline,
-        languageId: options.languageId,
-        prefill: built.prefill,
-      });
+      const reader = this.readerFor(context, options, built.prefill);
+      flight.preview = (raw) => reader.finish(raw, false)?.text;
       let raw = '';
       let checkedAt = 0;
       // Characters the looks for the end have read so far.
@@ -261,7 +395,10 @@ export class InlineEngine {
         return reader.end(text);
       };
       // What was read, up to the end the rule found: the final pass decides on exactly that text.
-      for await (const delta of takeUntil(stream, rule)) raw += delta;
+      for await (const delta of takeUntil(stream, rule)) {
+        raw += delta;
+        flight.stream(raw);
+      }
       const result = await stream.result.catch((error: unknown) => {
         if (!(error instanceof KestrelError && error.kind === 'aborted' && !signal.aborted)) throw error;
         return undefined;
@@ -275,6 +412,12 @@ export class InlineEngine {
     }
   }
 
+  private rhythmOf(uri: string): TypingRhythm {
+    let rhythm = this.rhythms.get(uri);
+    if (!rhythm) this.rhythms.set(uri, (rhythm = new TypingRhythm(this.settings().rhythm ?? DEFAULT_RHYTHM)));
+    return rhythm;
+  }
+
   private snippetSources(input: CompletionInput): SnippetSource[] {
     const sources = this.recentEdits.sources(input.document.uri, input.cursor.line);
     for (const neighbour of input.neighbours ?? []) {
@@ -285,8 +428,8 @@ export class InlineEngine {
 
   /** Forgets a closed document. */
   forget(uri: string): void {
-    this.inFlight.get(uri)?.abort();
-    this.inFlight.delete(uri);
+    this.flights.get(uri)?.abort();
+    this.flights.delete(uri);
     this.debouncers.get(uri)?.dispose();
     this.debouncers.delete(uri);
     this.rhythms.delete(uri);
@@ -296,12 +439,12 @@ export class InlineEngine {
   }
 
   get requestsInFlight(): number {
-    return this.inFlight.size;
+    return this.flights.size;
   }
 
   dispose(): void {
-    for (const controller of this.inFlight.values()) controller.abort();
-    this.inFlight.clear();
+    for (const flight of this.flights.values()) flight.abort();
+    this.flights.clear();
     for (const d of this.debouncers.values()) d.dispose();
     this.debouncers.clear();
   }
@@ -316,9 +459,15 @@ export function wantsMultiline(mode: MultilineMode, linePrefix: string, lineSuff
   return before === '' || /[{([:]$|=>$/.test(before);
 }
 
-/** The lines above the cursor, each clipped: a minified 2 MB line must not be copied and kept per keystroke. */
-function linesAbove(input: CompletionInput, count: number): string {
+/** Lines of the document above `line` that an anchor keeps, each clipped: a minified 2 MB line must not be copied and kept per keystroke. */
+function linesAboveLine(input: CompletionInput, line: number, count = 20): string {
   const out: string[] = [];
-  for (let i = Math.max(0, input.cursor.line - count); i < input.cursor.line; i++) out.push(input.document.lineAt(i).slice(0, MAX_LINE_LENGTH));
+  for (let i = Math.max(0, line - count); i < line; i++) out.push(input.document.lineAt(i).slice(0, MAX_LINE_LENGTH));
   return out.join('\n');
+}
+
+/** What a suggestion at the cursor is made against. */
+function anchorOf(input: CompletionInput): Anchor {
+  const line = input.document.lineAt(input.cursor.line);
+  return { uri: input.document.uri, line: input.cursor.line, linePrefix: line.slice(0, input.cursor.character), lineSuffix: line.slice(input.cursor.character), above: linesAboveLine(input, input.cursor.line) };
 }

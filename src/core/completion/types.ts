@@ -37,6 +37,9 @@ export interface Suggestion {
   text: string;
   /** Character on the cursor's line where the replaced range ends (>= cursor.character). */
   replaceEnd: number;
-  /** Where it came from, for counters and tests. */
-  source: 'network' | 'cache' | 'typing-through';
+  /**
+   * Where it came from, for counters and tests: its own request, a request in flight it rode, a
+   * prefetched answer, the cache, the rest of a suggestion typed through on its line or across lines.
+   */
+  source: 'network' | 'in-flight' | 'prefetch' | 'cache' | 'typing-through' | 'hot-streak';
 }

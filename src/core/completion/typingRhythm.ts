@@ -1,52 +1,105 @@
-// How long to wait for a pause, from how the user types. After a pause, a key that is not part of a
-// word (Enter, a space, an opening bracket) is often followed by waiting for the suggestion, so the
-// wait is short; a letter after a pause starts a word the user will go on typing. While the user
-// types on, the wait is just over their own gap between keys, so a burst sends one request at its
-// end whether they type fast or slowly. `kestrel.inline.debounceMs` is the base all of them scale.
+// How long to wait before asking, from how the user types. The rhythm is read from the keystrokes
+// themselves (the editor tells the engine each change as it happens), so the time VS Code has already
+// waited before calling the provider counts: the wait is what is left of the predicted pause.
+//
+// - A key that starts a burst (after a pause, a hesitation longer than the user's usual gaps, or a
+//   statement end) asks at once: the user may be waiting for the suggestion, and if they type on, the
+//   request is ridden (their keys agree with its answer) or aborted. VS Code's own wait keeps a fast
+//   burst from calling at all.
+// - End of a statement (Enter, `;`, `{`, `}` at the end of the line): the next key is unlikely soon,
+//   ask at once.
+// - While the user types on: the next key is expected within their usual gap plus three times its
+//   usual spread (as TCP predicts a round trip); once that has passed, they have paused. A burst sends one
+//   request at its end whether they type fast or slowly, evenly or not.
+// `kestrel.inline.debounceMs` is the base that caps the wait (at `maxShare` times it); 0 turns the
+// waiting off.
 
 export interface RhythmTuning {
-  /** A gap at least this long (ms) is a pause: the next key starts a new burst. */
+  /** A gap at least this long (ms) is a pause whatever the user's rhythm. */
   pauseMs: number;
-  /** The wait after a pause, as a share of the base. */
-  afterPause: number;
-  /** While typing: this many times the typical gap between keys… */
-  gapFactor: number;
-  /** …kept between these shares of the base. */
-  minShare: number;
+  /** The predicted pause is the usual gap plus this many times its usual spread… */
+  spreads: number;
+  /** …and at most this share of the base. */
   maxShare: number;
 }
 
-/** Chosen with bench/typing-session.ts (the rows per debounce rule). */
-export const DEFAULT_RHYTHM: RhythmTuning = { pauseMs: 600, afterPause: 0.35, gapFactor: 1.5, minShare: 0.67, maxShare: 2 };
+/** Chosen with bench/typing-session.ts (requests per burst) and bench/real-vscode.ts (overhead). */
+export const DEFAULT_RHYTHM: RhythmTuning = { pauseMs: 600, spreads: 3, maxShare: 2 };
 
-/** Weight of the newest gap in the typical gap (an exponential moving average). */
-const SMOOTHING = 0.3;
+/** Weight of the newest gap in the usual gap and spread (exponential moving averages). */
+const SMOOTHING = 0.25;
+
+/** What the key just typed says about the next one. */
+export type KeyKind = 'word' | 'boundary' | 'statement-end';
+
+/** The kind of the key that left the cursor after `linePrefix` (an empty or blank prefix: Enter). */
+export function keyKind(linePrefix: string): KeyKind {
+  if (/^\s*$/.test(linePrefix) || /[;{}]\s*$/.test(linePrefix)) return 'statement-end';
+  return /[\p{L}\p{N}_$]$/u.test(linePrefix) ? 'word' : 'boundary';
+}
 
 export class TypingRhythm {
   private last: number | undefined;
-  private typical: number | undefined;
+  private usual: number | undefined;
+  private spread = 0;
   private gap = Infinity;
+  /** Whether the latest key starts a burst (after a pause or a hesitation, or after a statement end). */
+  private burstStart = true;
+  private afterStatementEnd = false;
+  /** Whether a keystroke was told since the last call (else the call itself is the keystroke). */
+  private toldSinceCall = false;
 
   constructor(private readonly tuning: RhythmTuning = DEFAULT_RHYTHM) {}
 
-  /** Records a keystroke (a call from the editor) at `now` ms. */
+  /** Records a keystroke (a change to the document) at `now` ms. */
   keystroke(now: number): void {
     this.gap = this.last === undefined ? Infinity : Math.max(0, now - this.last);
     this.last = now;
-    if (this.gap < this.tuning.pauseMs) this.typical = this.typical === undefined ? this.gap : SMOOTHING * this.gap + (1 - SMOOTHING) * this.typical;
+    this.toldSinceCall = true;
+    const hesitated = this.gap >= this.tuning.pauseMs || (this.usual !== undefined && this.gap > this.expectedWithin());
+    this.burstStart = hesitated || this.afterStatementEnd;
+    this.afterStatementEnd = false;
+    // Only gaps within a burst teach the rhythm; a hesitation would stretch it.
+    if (hesitated) return;
+    if (this.usual === undefined) {
+      // The first gap seeds the spread at half of it, as TCP seeds its round-trip variance.
+      this.usual = this.gap;
+      this.spread = this.gap / 2;
+    } else {
+      this.spread = SMOOTHING * Math.abs(this.gap - this.usual) + (1 - SMOOTHING) * this.spread;
+      this.usual = SMOOTHING * this.gap + (1 - SMOOTHING) * this.usual;
+    }
   }
 
-  /** Milliseconds since the keystroke before the latest one (Infinity for the first). */
+  /**
+   * Records a call for a suggestion at `now`, after a key of `kind`, and returns when its keystroke
+   * happened: the one told since the last call, or, when none was (a caller that tells no
+   * keystrokes), the call itself. The key after a statement end starts a burst.
+   */
+  call(now: number, kind: KeyKind = 'boundary'): number {
+    if (!this.toldSinceCall) this.keystroke(now);
+    this.toldSinceCall = false;
+    this.afterStatementEnd = kind === 'statement-end';
+    return this.last ?? now;
+  }
+
+  /** Milliseconds between the latest keystroke and the one before it (Infinity for the first). */
   get idleBefore(): number {
     return this.gap;
   }
 
-  /** How long to wait before asking, for a base of `baseMs`; `inWord`: the key typed a word character. */
-  delay(baseMs: number, inWord = false): number {
-    if (baseMs <= 0) return 0;
-    const t = this.tuning;
-    if (this.gap >= t.pauseMs || this.typical === undefined) return Math.round(inWord ? baseMs : baseMs * t.afterPause);
-    const wanted = this.typical * t.gapFactor;
-    return Math.round(Math.min(baseMs * t.maxShare, Math.max(baseMs * t.minShare, wanted)));
+  /** Within how long of a key the next one is expected while the user types on. */
+  private expectedWithin(): number {
+    return (this.usual ?? 0) + this.tuning.spreads * this.spread;
+  }
+
+  /**
+   * How long to wait before asking, for a base of `baseMs`, after a key of `kind`, `sinceKey` ms
+   * after that key (the time the editor already waited counts against the predicted pause).
+   */
+  delay(baseMs: number, kind: KeyKind = 'boundary', sinceKey = 0): number {
+    if (baseMs <= 0 || kind === 'statement-end' || this.burstStart) return 0;
+    const pause = Math.min(baseMs * this.tuning.maxShare, this.expectedWithin());
+    return Math.max(0, Math.round(pause - sinceKey));
   }
 }

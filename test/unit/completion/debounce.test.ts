@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Debouncer, type DebounceOutcome } from '../../../src/core/completion/debounce';
-import { DEFAULT_RHYTHM, TypingRhythm } from '../../../src/core/completion/typingRhythm';
+import { DEFAULT_RHYTHM, keyKind, TypingRhythm } from '../../../src/core/completion/typingRhythm';
 import { FakeClock } from './support';
 
 describe('debounce', () => {
@@ -52,36 +52,94 @@ describe('debounce', () => {
 describe('typing rhythm (adaptive debounce)', () => {
   const typeAt = (rhythm: TypingRhythm, times: number[]) => times.forEach((t) => rhythm.keystroke(t));
 
-  it('waits briefly for Enter, a space or a bracket after a pause, and the base for a letter', () => {
+  it('tells the key kinds apart: Enter and statement ends, word characters, the rest', () => {
+    for (const prefix of ['', '    ', 'foo();', 'if (ok) {', '}', 'x = 1; ']) assert.equal(keyKind(prefix), 'statement-end', JSON.stringify(prefix));
+    for (const prefix of ['const a', 'x1', 'my_var', '$', 'été']) assert.equal(keyKind(prefix), 'word', prefix);
+    for (const prefix of ['const ', 'foo(', 'a =', 'obj.', 'x:', 'a, ']) assert.equal(keyKind(prefix), 'boundary', prefix);
+  });
+
+  it('asks at once for the first key of a burst: the very first, after a pause, after a statement end', () => {
     const rhythm = new TypingRhythm();
     rhythm.keystroke(0);
-    assert.equal(rhythm.delay(150), Math.round(150 * DEFAULT_RHYTHM.afterPause));
-    rhythm.keystroke(5000);
-    assert.equal(rhythm.idleBefore, 5000);
-    assert.ok(rhythm.delay(150) < 150);
-    assert.equal(rhythm.delay(150, true), 150, 'a letter after a pause starts a word the user goes on typing');
+    assert.equal(rhythm.delay(150, 'word'), 0, 'the first key');
+    typeAt(rhythm, [100]);
+    assert.ok(rhythm.delay(150, 'word') > 0, 'the second key types on');
+    typeAt(rhythm, [200, 300]);
+    assert.ok(rhythm.delay(150, 'word') > 0, 'typing on');
+    rhythm.keystroke(300 + DEFAULT_RHYTHM.pauseMs);
+    assert.equal(rhythm.idleBefore, DEFAULT_RHYTHM.pauseMs);
+    assert.equal(rhythm.delay(150, 'word'), 0, 'a gap of the pause threshold starts a burst');
+    // Mid-burst, Enter or a `;` asks at once, and so does the key after it.
+    const lines = new TypingRhythm();
+    typeAt(lines, [0, 100, 200, 300]);
+    lines.call(310, 'statement-end');
+    assert.equal(lines.delay(150, 'statement-end'), 0);
+    lines.keystroke(400);
+    lines.call(410, 'word');
+    assert.equal(lines.delay(150, 'word'), 0, 'the first letter of a new statement');
+    lines.keystroke(500);
+    lines.call(510, 'word');
+    assert.ok(lines.delay(150, 'word') > 0, 'the second letter types on');
   });
 
-  it('waits just over the gap between keys while the user types, so a burst asks once', () => {
-    const fast = new TypingRhythm();
-    typeAt(fast, [0, 80, 160, 240, 320, 400, 480]);
-    const fastDelay = fast.delay(150);
-    assert.ok(fastDelay > 80, `${fastDelay} ms would fire between two keys 80 ms apart`);
-
-    const slow = new TypingRhythm();
-    typeAt(slow, [0, 180, 360, 540, 720, 900]);
-    const slowDelay = slow.delay(150);
-    assert.ok(slowDelay > 180, `${slowDelay} ms would fire between two keys 180 ms apart`);
-    assert.ok(slowDelay > fastDelay);
+  it('predicts the pause at the usual gap plus three times its spread, so a burst asks once', () => {
+    const even = new TypingRhythm();
+    typeAt(even, [0, 80]);
+    assert.equal(even.delay(500, 'word'), 80 + DEFAULT_RHYTHM.spreads * 40, 'the spread starts at half the first gap');
+    typeAt(even, [160]);
+    assert.equal(even.delay(500, 'word'), 80 + DEFAULT_RHYTHM.spreads * 40 * 0.75);
+    typeAt(even, [240, 320, 400, 480, 560, 640, 720, 800, 880, 960, 1040, 1120, 1200, 1280, 1360, 1440, 1520, 1600, 1680, 1760]);
+    assert.ok(even.delay(500, 'word') - 80 < 2, 'even keys: the spread dies away');
+    const uneven = new TypingRhythm();
+    typeAt(uneven, [0, 100, 160, 260, 320, 420, 480]);
+    const delay = uneven.delay(500, 'word');
+    assert.ok(delay > 100, `${delay} ms would fire between keys 60 and 100 ms apart`);
+    assert.ok(delay < 200, `${delay} ms`);
+    const twoSpreads = new TypingRhythm({ ...DEFAULT_RHYTHM, spreads: 2 });
+    typeAt(twoSpreads, [0, 100, 160, 260, 320, 420, 480]);
+    assert.ok(twoSpreads.delay(500, 'word') < delay, 'each spread counts');
   });
 
-  it('stays within the bounds the base sets', () => {
+  it('a hesitation longer than the predicted pause starts a burst, and does not stretch the rhythm', () => {
+    const keys = Array.from({ length: 30 }, (_, i) => i * 80);
+    const rhythm = new TypingRhythm();
+    typeAt(rhythm, keys);
+    const expected = rhythm.delay(500, 'word');
+    rhythm.keystroke(keys.at(-1)! + expected + 1);
+    assert.equal(rhythm.delay(500, 'word'), 0, 'a gap just over the predicted pause is a hesitation');
+    rhythm.keystroke(keys.at(-1)! + expected + 1 + 80);
+    assert.equal(rhythm.delay(500, 'word'), expected, 'the hesitation taught the rhythm nothing');
+    const within = new TypingRhythm();
+    typeAt(within, keys);
+    within.keystroke(keys.at(-1)! + expected);
+    assert.ok(within.delay(500, 'word') > 0, 'a gap of exactly the predicted pause is typing on');
+  });
+
+  it('counts the time since the key against the predicted pause (VS Code has already waited)', () => {
+    const rhythm = new TypingRhythm();
+    typeAt(rhythm, Array.from({ length: 40 }, (_, i) => i * 40));
+    const pause = rhythm.delay(150, 'word', 0);
+    assert.ok(pause >= 40 && pause < 42, `${pause}`);
+    assert.equal(rhythm.delay(150, 'word', 30), pause - 30);
+    assert.equal(rhythm.delay(150, 'word', pause), 0);
+    assert.equal(rhythm.delay(150, 'word', 500), 0, 'never below zero');
+  });
+
+  it('stays under the cap the base sets, and a base of 0 turns the waiting off', () => {
     const crawling = new TypingRhythm();
     typeAt(crawling, [0, 500, 1000, 1500]);
-    assert.equal(crawling.delay(150), Math.round(150 * DEFAULT_RHYTHM.maxShare));
-    const racing = new TypingRhythm();
-    typeAt(racing, [0, 5, 10, 15, 20]);
-    assert.equal(racing.delay(150), Math.round(150 * DEFAULT_RHYTHM.minShare));
-    assert.equal(racing.delay(0), 0, 'a base of 0 turns the debounce off');
+    assert.equal(crawling.delay(150, 'word'), Math.round(150 * DEFAULT_RHYTHM.maxShare));
+    assert.equal(crawling.delay(0, 'word'), 0);
+  });
+
+  it('takes the call itself as the keystroke when none was told, and a told one otherwise', () => {
+    const untold = new TypingRhythm();
+    assert.equal(untold.call(100), 100);
+    assert.equal(untold.call(180), 180);
+    assert.equal(untold.idleBefore, 80);
+    const told = new TypingRhythm();
+    told.keystroke(100);
+    assert.equal(told.call(160), 100, 'the call answers the key told 60 ms before');
+    assert.equal(told.call(400), 400, 'a second call with no key since is its own keystroke');
   });
 });

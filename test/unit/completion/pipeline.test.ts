@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { KestrelError } from '../../../src/core/client/errors';
 import { createChatClient } from '../../../src/core/client/client';
-import { InlineEngine, WARM_AFTER_IDLE_MS, wantsMultiline, type EngineSettings } from '../../../src/core/completion/pipeline';
+import { InlineEngine, RIDE_GRACE_MS, WARM_AFTER_IDLE_MS, wantsMultiline, type EngineSettings } from '../../../src/core/completion/pipeline';
 import type { Suggestion } from '../../../src/core/completion/types';
+import { TypingRhythm } from '../../../src/core/completion/typingRhythm';
 import { startFakeServer } from '../../support/fake-server';
 import { documentOf, FakeClock, inputAt, scriptedClient, type ScriptedClient } from './support';
 
@@ -12,15 +13,23 @@ const engineWith = (client: ScriptedClient, over: Partial<EngineSettings> = {}, 
 const signal = () => new AbortController().signal;
 
 describe('inline engine', () => {
-  it('the newest call wins: the older request is aborted and only the newest is answered', async () => {
-    const client = scriptedClient(() => 'value;', { delayMs: 20 });
-    const engine = engineWith(client, { debounceMs: 30 });
-    const older = engine.suggest(inputAt('const a = ', '\n', { explicit: false }), signal());
-    await new Promise((r) => setTimeout(r, 5));
-    const newer = engine.suggest(inputAt('const ab = ', '\n', { explicit: false }), signal());
+  it('the newest call wins: a call superseded in its wait sends nothing, and only the newest is answered', async () => {
+    const clock = new FakeClock();
+    const client = scriptedClient(() => ' = 42;');
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), settings({ debounceMs: 150 }), {}, clock);
+    // Mid-burst (the first keys of a burst ask at once), the wait is the predicted pause.
+    for (const text of ['const v', 'const va', 'const val']) {
+      void engine.suggest(inputAt(text, '\n', { explicit: false }), signal());
+      await clock.advance(50);
+    }
+    const sent = client.requests.length;
+    const older = engine.suggest(inputAt('const valu', '\n', { explicit: false }), signal());
+    await clock.advance(5);
+    const newer = engine.suggest(inputAt('const value', '\n', { explicit: false }), signal());
+    await clock.advance(1000);
     assert.equal(await older, undefined);
-    assert.equal((await newer)?.text, 'value;');
-    assert.equal(client.requests.length, 1, 'the superseded call never sent a request');
+    assert.equal((await newer)?.text, ' = 42;');
+    assert.equal(client.requests.length - sent, 1, 'the superseded calls never sent a request');
   });
 
   it('aborts the request in flight when the user types on (one request per document)', async () => {
@@ -35,14 +44,19 @@ describe('inline engine', () => {
     assert.equal(engine.requestsInFlight, 0);
   });
 
-  it('cancellation from the editor ends the call with nothing and aborts the request', async () => {
+  it('cancellation from the editor ends the call at once with nothing, and the request once nobody rides it', async () => {
     const client = scriptedClient(() => 'slow answer;', { delayMs: 50, chunk: 1 });
     const engine = engineWith(client);
     const controller = new AbortController();
     const pending = engine.suggest(inputAt('let y = ', '\n'), controller.signal);
     setTimeout(() => controller.abort(), 30);
+    const started = performance.now();
     assert.equal(await pending, undefined);
-    assert.equal(client.aborted, 1);
+    assert.ok(performance.now() - started < 60, 'the cancelled call settled at once');
+    assert.equal(client.aborted, 0, 'kept for the call VS Code makes after the next key');
+    await new Promise((r) => setTimeout(r, RIDE_GRACE_MS + 80));
+    assert.equal(client.aborted, 1, 'aborted once nobody came for it');
+    assert.equal(engine.requestsInFlight, 0);
   });
 
   it('typing the start of a shown suggestion sends no request', async () => {
@@ -130,7 +144,7 @@ describe('inline engine', () => {
 describe('inline engine: rhythm, connection and errors', () => {
   const BURST = 'const subtotal = items.filter((item) => item.quantity > 0).length;';
 
-  it('40 fast keystrokes send one request, at the end; every call settles and the last one is answered', async () => {
+  it('40 fast keystrokes send at most two requests (the first key asks at once), the last at the end; every call settles and the last one is answered', async () => {
     const clock = new FakeClock();
     const client = scriptedClient(() => ' * 2;');
     const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), settings({ debounceMs: 150 }), {}, clock);
@@ -145,7 +159,8 @@ describe('inline engine: rhythm, connection and errors', () => {
     }
     await clock.advance(1000);
     assert.ok(!settled.includes('pending'), 'a call was left hanging');
-    assert.equal(client.requests.length, 1);
+    assert.ok(client.requests.length <= 2, `${client.requests.length} requests`);
+    assert.ok(client.requests.at(-1)!.messages[1].content.includes(BURST.slice(0, 40) + '{{HOLE}}'), 'the last request is for the line as typed');
     assert.equal((settled.at(-1) as Suggestion | undefined)?.text, '* 2;', 'the space after "=>" is not doubled');
     assert.ok(settled.filter((s) => s !== undefined).length <= client.requests.length, 'a superseded call was answered without a request of its own');
   });
@@ -159,14 +174,14 @@ describe('inline engine: rhythm, connection and errors', () => {
     const afterPause = engine.counters.lastDebounceMs;
     void engine.suggest(inputAt('let a = 1;\nl', '\n', { explicit: false }), signal());
     await clock.advance(2000);
-    assert.equal(engine.counters.lastDebounceMs, 150, 'a letter after a pause waits the base');
+    assert.equal(engine.counters.lastDebounceMs, 0, 'a letter after a pause asks at once');
     for (const text of ['let b', 'let bb', 'let bbb']) {
       void engine.suggest(inputAt(text, '\n', { explicit: false }), signal());
       await clock.advance(80);
     }
     await clock.advance(1000);
     assert.ok(afterPause < engine.counters.lastDebounceMs, `${afterPause} ms after a pause, ${engine.counters.lastDebounceMs} ms while typing`);
-    assert.ok(engine.counters.lastDebounceMs > 80, 'would fire between two keys');
+    assert.ok(engine.counters.lastDebounceMs >= 80, 'would fire between two keys');
     void engine.suggest(inputAt('let c = ', '\n', { explicit: true }), signal());
     await clock.advance(0);
     assert.equal(engine.counters.lastDebounceMs, 0);
@@ -261,5 +276,145 @@ describe('multi-line decision', () => {
     assert.equal(wantsMultiline('auto', 'if (x) {', 'return; }'), false, 'code after the cursor');
     assert.equal(wantsMultiline('never', 'function f() {', ''), false);
     assert.equal(wantsMultiline('always', 'x', 'y'), true);
+  });
+});
+
+describe('inline engine: zero-wait levers', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** A call as VS Code makes it: each new one cancels the one before. */
+  const editor = (engine: InlineEngine) => {
+    let previous: AbortController | undefined;
+    return (prefix: string, suffix = '\n', explicit = false) => {
+      previous?.abort();
+      const controller = (previous = new AbortController());
+      return engine.suggest(inputAt(prefix, suffix, { explicit }), controller.signal);
+    };
+  };
+
+  it('keeps the request in flight while the typed characters agree with what it streamed, and serves them from it', async () => {
+    const client = scriptedClient(() => 'items.length;', { delayMs: 20, chunk: 3 });
+    const engine = engineWith(client, { debounceMs: 150 });
+    const ask = editor(engine);
+    const first = ask('const n = ');
+    await sleep(35); // `ite` has streamed
+    const typed = await ask('const n = it');
+    assert.equal(await first, undefined, 'VS Code cancelled the first call');
+    assert.deepEqual(typed, { text: 'ems.length;', replaceEnd: 12, source: 'in-flight' });
+    assert.equal(client.requests.length, 1);
+    assert.equal(client.aborted, 0);
+    assert.equal(engine.counters.rides, 1);
+  });
+
+  it('aborts the request at the first streamed character that disagrees, and asks at once for what was typed', async () => {
+    const client = scriptedClient((r) => (r.messages[1].content.includes('const n = ix{{HOLE}}') ? ' + 1;' : 'items.length;'), { delayMs: 20, chunk: 1 });
+    const engine = engineWith(client, { debounceMs: 150 });
+    const ask = editor(engine);
+    void ask('const n = ');
+    await sleep(30); // only `i` has streamed: `ix` may still agree
+    const started = performance.now();
+    const typed = await ask('const n = ix');
+    assert.equal(typed?.text, ' + 1;');
+    assert.equal(typed?.source, 'network');
+    assert.equal(client.requests.length, 2);
+    assert.equal(client.aborted, 1, 'the first request stopped when its `t` disagreed with `x`');
+    assert.ok(performance.now() - started < 150 + 5 * 25, 'no debounce after riding');
+  });
+
+  it('before the first token nothing is known: a call that typed on sends its own request and the old one stops', async () => {
+    const client = scriptedClient((r) => (r.messages[1].content.includes('const n = i{{HOLE}}') ? 'tems.size;' : 'items.length;'), { delayMs: 60, chunk: 3 });
+    const engine = engineWith(client, { debounceMs: 150 });
+    const ask = editor(engine);
+    void ask('const n = ');
+    await sleep(10);
+    assert.equal((await ask('const n = i'))?.text, 'tems.size;');
+    assert.equal(client.requests.length, 2);
+    assert.equal(client.aborted, 1);
+  });
+
+  it('with riding off, a call that typed on always aborts the request in flight', async () => {
+    const client = scriptedClient(() => 'items.length;', { delayMs: 20, chunk: 3 });
+    const engine = engineWith(client, { debounceMs: 150, ride: false, typingThrough: false });
+    const ask = editor(engine);
+    void ask('const n = ');
+    await sleep(35);
+    assert.equal((await ask('const n = it'))?.source, 'network');
+    assert.equal(client.requests.length, 2);
+  });
+
+  it('a prefetch asks once, at once, and the next call at that cursor is served from it', async () => {
+    const client = scriptedClient(() => 'next();', { delayMs: 5 });
+    const engine = engineWith(client, { debounceMs: 150 });
+    await engine.prefetch(inputAt('done();\n', '\n'));
+    await engine.prefetch(inputAt('done();\n', '\n'));
+    assert.equal(client.requests.length, 1, 'one request for one cursor');
+    await sleep(40);
+    const served = await engine.suggest(inputAt('done();\n', '\n', { explicit: false }), signal());
+    assert.deepEqual(served, { text: 'next();', replaceEnd: 0, source: 'prefetch' });
+    assert.equal(client.requests.length, 1);
+    assert.equal(engine.counters.shownWithoutWait, 1);
+    // A call while the prefetch still streams rides it.
+    const slow = scriptedClient(() => 'later();', { delayMs: 20 });
+    const riding = engineWith(slow, { debounceMs: 150 });
+    await riding.prefetch(inputAt('a();\n', '\n'));
+    assert.equal((await riding.suggest(inputAt('a();\n', '\n', { explicit: false }), signal()))?.source, 'prefetch');
+    assert.equal(slow.requests.length, 1);
+    assert.equal(riding.counters.shownWithoutWait, 0, 'it waited for the network');
+  });
+
+  it('a prefetch sends nothing when switched off or when the answer is already known', async () => {
+    const client = scriptedClient(() => 'items.length;');
+    await engineWith(client, { prefetch: false }).prefetch(inputAt('const n = ', '\n'));
+    assert.equal(client.requests.length, 0);
+    const engine = engineWith(client);
+    await engine.suggest(inputAt('const n = ', '\n'), signal());
+    await engine.prefetch(inputAt('const n = it', '\n'));
+    await engine.prefetch(inputAt('const n = ', '\n'));
+    assert.equal(client.requests.length, 1, 'typing-through and the cache know both');
+  });
+
+  it('a prefetch nobody comes for is aborted after the grace', async () => {
+    const client = scriptedClient(() => 'x'.repeat(50) + ';', { delayMs: 30, chunk: 1 });
+    const engine = engineWith(client);
+    await engine.prefetch(inputAt('const n = ', '\n'));
+    await sleep(RIDE_GRACE_MS + 100);
+    assert.equal(client.aborted, 1);
+    assert.equal(engine.requestsInFlight, 0);
+  });
+
+  it('the hot streak: after the first line of a multi-line suggestion is typed and Enter pressed, the next line shows with no request', async () => {
+    const client = scriptedClient(() => 'const a = 1;\n  return a;\n}');
+    const engine = engineWith(client, { multiline: 'auto' });
+    const block = await engine.suggest(inputAt('function f() {\n  ', '\n'), signal());
+    assert.equal(block?.text, 'const a = 1;\n  return a;\n}');
+    const next = await engine.suggest(inputAt('function f() {\n  const a = 1;\n  ', '\n'), signal());
+    assert.deepEqual(next, { text: 'return a;\n}', replaceEnd: 2, source: 'hot-streak' });
+    assert.equal(client.requests.length, 1);
+    assert.equal(engine.counters.hotStreakHits, 1);
+    const off = scriptedClient(() => 'const a = 1;\n  return a;\n}');
+    const without = engineWith(off, { multiline: 'auto', hotStreak: false });
+    await without.suggest(inputAt('function f() {\n  ', '\n'), signal());
+    await without.suggest(inputAt('function f() {\n  const a = 1;\n  ', '\n'), signal());
+    assert.equal(off.requests.length, 2, 'with the hot streak off the next line is asked for');
+  });
+
+  it('counts the time since the keystroke against the wait (VS Code has waited before calling)', async () => {
+    const clock = new FakeClock();
+    const client = scriptedClient(() => 'x;');
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), settings({ debounceMs: 150 }), {}, clock);
+    const uri = inputAt('', '\n').document.uri;
+    for (const text of ['let b', 'let bb', 'let bbb']) {
+      engine.keystroke(uri);
+      void engine.suggest(inputAt(text, '\n', { explicit: false }), signal());
+      await clock.advance(80);
+    }
+    engine.keystroke(uri);
+    await clock.advance(50);
+    void engine.suggest(inputAt('let bbbb', '\n', { explicit: false }), signal());
+    await clock.advance(0);
+    // The same keys, 80 ms apart, told to a rhythm of its own: the engine waits what is left 50 ms on.
+    const rhythm = new TypingRhythm();
+    [0, 80, 160, 240].forEach((t) => rhythm.keystroke(t));
+    assert.equal(engine.counters.lastDebounceMs, rhythm.delay(150, 'word', 50));
+    assert.ok(engine.counters.lastDebounceMs < rhythm.delay(150, 'word', 0));
   });
 });
