@@ -114,10 +114,9 @@ export function registerInline(services: Services): vscode.Disposable[] {
     }),
     vscode.workspace.onDidChangeTextDocument((event) => {
       const document = event.document;
-      if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0) return;
+      if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0 || services.isExcluded(document.uri)) return;
       // The typing rhythm is read from the keys as they come, before VS Code's own wait.
       if (keyTimes) engine.keystroke(document.uri.toString());
-      if (services.isExcluded(document.uri)) return;
       const line = event.contentChanges[0].range.start.line;
       if (document.lineCount > 100_000) return;
       const from = Math.max(0, line - 3);

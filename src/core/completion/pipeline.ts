@@ -136,9 +136,22 @@ export class InlineEngine {
     private readonly timers: Timers = realTimers,
   ) {}
 
-  /** The editor tells each change to a document as it happens: the typing rhythm is read from these. */
+  /**
+   * The editor tells each change to a document as it happens: the time since the key counts
+   * against the wait (src/core/completion/typingRhythm.ts).
+   * Typing in a document that has asked before, after an idle gap, warms the connection now: the
+   * first key of a burst asks at once, and VS Code calls about 57 ms after the key.
+   */
   keystroke(uri: string): void {
-    this.rhythmOf(uri).keystroke(this.timers.now());
+    const now = this.timers.now();
+    this.rhythmOf(uri).keyTold(now);
+    if (this.debouncers.has(uri) && now - this.lastNetworkAt >= WARM_AFTER_IDLE_MS) {
+      this.lastNetworkAt = now;
+      this.counters.warmups++;
+      this.getClient()
+        .then((connection) => connection?.client.warm())
+        .catch(() => undefined);
+    }
   }
 
   /** One suggestion for the cursor, or undefined. Settles promptly when `signal` aborts. */

@@ -1,6 +1,9 @@
-// How long to wait before asking, from how the user types. The rhythm is read from the keystrokes
-// themselves (the editor tells the engine each change as it happens), so the time VS Code has already
-// waited before calling the provider counts: the wait is what is left of the predicted pause.
+// How long to wait before asking, from how the user types. VS Code calls the provider only once the
+// keys have paused for 50 ms, so a fast burst is already waited out: the rhythm is read from those
+// calls (reading it from every key, as the extension host receives them in batches, saw hesitations
+// that were not there and asked mid-burst: bench/real-vscode.ts). The editor also tells the engine
+// each key as it happens, so the time VS Code waited after the key counts: the wait is what is left
+// of the predicted pause.
 //
 // - A key that starts a burst (after a pause, a hesitation longer than the user's usual gaps, or a
 //   statement end) asks at once: the user may be waiting for the suggestion, and if they type on, the
@@ -46,16 +49,15 @@ export class TypingRhythm {
   /** Whether the latest key starts a burst (after a pause or a hesitation, or after a statement end). */
   private burstStart = true;
   private afterStatementEnd = false;
-  /** Whether a keystroke was told since the last call (else the call itself is the keystroke). */
-  private toldSinceCall = false;
+  /** The key the editor told since the last call, if any. */
+  private told: number | undefined;
 
   constructor(private readonly tuning: RhythmTuning = DEFAULT_RHYTHM) {}
 
-  /** Records a keystroke (a change to the document) at `now` ms. */
+  /** Records a key VS Code passed on (a call for a suggestion) at `now` ms: the rhythm. */
   keystroke(now: number): void {
     this.gap = this.last === undefined ? Infinity : Math.max(0, now - this.last);
     this.last = now;
-    this.toldSinceCall = true;
     const hesitated = this.gap >= this.tuning.pauseMs || (this.usual !== undefined && this.gap > this.expectedWithin());
     this.burstStart = hesitated || this.afterStatementEnd;
     this.afterStatementEnd = false;
@@ -71,16 +73,22 @@ export class TypingRhythm {
     }
   }
 
+  /** The editor tells a change to the document, at `now` ms, as it happens. */
+  keyTold(now: number): void {
+    this.told = now;
+  }
+
   /**
-   * Records a call for a suggestion at `now`, after a key of `kind`, and returns when its keystroke
-   * happened: the one told since the last call, or, when none was (a caller that tells no
-   * keystrokes), the call itself. The key after a statement end starts a burst.
+   * Records a call for a suggestion at `now`, after a key of `kind`, and returns when its key
+   * happened: the one told since the last call, or, when none was (a caller that tells no keys),
+   * the call itself. The key after a statement end starts a burst.
    */
   call(now: number, kind: KeyKind = 'boundary'): number {
-    if (!this.toldSinceCall) this.keystroke(now);
-    this.toldSinceCall = false;
+    this.keystroke(now);
+    const keyAt = this.told ?? now;
+    this.told = undefined;
     this.afterStatementEnd = kind === 'statement-end';
-    return this.last ?? now;
+    return keyAt;
   }
 
   /** Milliseconds between the latest keystroke and the one before it (Infinity for the first). */

@@ -71,14 +71,12 @@ describe('typing rhythm (adaptive debounce)', () => {
     assert.equal(rhythm.delay(150, 'word'), 0, 'a gap of the pause threshold starts a burst');
     // Mid-burst, Enter or a `;` asks at once, and so does the key after it.
     const lines = new TypingRhythm();
-    typeAt(lines, [0, 100, 200, 300]);
-    lines.call(310, 'statement-end');
+    [0, 100, 200, 300].forEach((t) => lines.call(t, 'word'));
+    lines.call(400, 'statement-end');
     assert.equal(lines.delay(150, 'statement-end'), 0);
-    lines.keystroke(400);
-    lines.call(410, 'word');
+    lines.call(500, 'word');
     assert.equal(lines.delay(150, 'word'), 0, 'the first letter of a new statement');
-    lines.keystroke(500);
-    lines.call(510, 'word');
+    lines.call(600, 'word');
     assert.ok(lines.delay(150, 'word') > 0, 'the second letter types on');
   });
 
@@ -132,13 +130,13 @@ describe('typing rhythm (adaptive debounce)', () => {
     assert.equal(crawling.delay(0, 'word'), 0);
   });
 
-  it('takes the call itself as the keystroke when none was told, and a told one otherwise', () => {
+  it('reads the rhythm from the calls, and the key\'s time from the one told, else the call itself', () => {
     const untold = new TypingRhythm();
     assert.equal(untold.call(100), 100);
     assert.equal(untold.call(180), 180);
     assert.equal(untold.idleBefore, 80);
     const told = new TypingRhythm();
-    told.keystroke(100);
+    told.keyTold(100);
     assert.equal(told.call(160), 100, 'the call answers the key told 60 ms before');
     assert.equal(told.call(400), 400, 'a second call with no key since is its own keystroke');
   });

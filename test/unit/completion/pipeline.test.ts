@@ -411,10 +411,32 @@ describe('inline engine: zero-wait levers', () => {
     await clock.advance(50);
     void engine.suggest(inputAt('let bbbb', '\n', { explicit: false }), signal());
     await clock.advance(0);
-    // The same keys, 80 ms apart, told to a rhythm of its own: the engine waits what is left 50 ms on.
+    // The same calls told to a rhythm of its own: the engine waits what is left 50 ms after the key.
     const rhythm = new TypingRhythm();
-    [0, 80, 160, 240].forEach((t) => rhythm.keystroke(t));
+    [0, 80, 160, 290].forEach((t) => rhythm.keystroke(t));
     assert.equal(engine.counters.lastDebounceMs, rhythm.delay(150, 'word', 50));
     assert.ok(engine.counters.lastDebounceMs < rhythm.delay(150, 'word', 0));
+  });
+});
+
+describe('inline engine: the connection after an idle gap', () => {
+  it('a keystroke in a document that has asked before warms the connection, before VS Code calls', async () => {
+    const clock = new FakeClock();
+    const client = scriptedClient(() => 'x;');
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), settings({ debounceMs: 150 }), {}, clock);
+    const uri = inputAt('', '\n').document.uri;
+    engine.keystroke(uri);
+    await clock.advance(0);
+    assert.equal(client.warms, 0, 'a document that never asked (suggestions off, say) opens no connection');
+    void engine.suggest(inputAt('const a = ', '\n', { explicit: false }), new AbortController().signal);
+    await clock.advance(1000);
+    const before = client.warms;
+    engine.keystroke(uri);
+    await clock.advance(0);
+    assert.equal(client.warms, before, 'not idle yet');
+    await clock.advance(WARM_AFTER_IDLE_MS);
+    engine.keystroke(uri);
+    await clock.advance(0);
+    assert.equal(client.warms, before + 1);
   });
 });
