@@ -9,7 +9,7 @@
 // minus request → last byte at the server) p50/p90, requests during/after the keys, the requests the
 // user's typing-through of the shown ghost sent, and where the overhead goes.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CLOSE, OPEN } from '../src/core/completion/prompt';
 import { startFakeServer, type FakeServer, type LoggedRequest } from '../test/support/fake-server';
@@ -231,17 +231,22 @@ export async function run(): Promise<string> {
   const server = await startFakeServer({ flavour: 'openai', respond: () => ({ chunks: [OPEN, 'done', 'Here', `();${CLOSE}`], firstByteDelayMs: FIRST_TOKEN_MS, tokensPerSecond: 66 }) });
   const rows: string[][] = [];
   const vsix = buildPackages().withTestHooks();
+  // KESTREL_BENCH_BASELINE: another build of Kestrel (a .vsix, say the commit before a change) measured in the same run.
+  const configs: { name: string; vsix: string; levers: 'on' | 'off' }[] = [
+    { name: 'Kestrel', vsix, levers: 'on' },
+    { name: 'Kestrel, levers off', vsix, levers: 'off' },
+    ...(process.env.KESTREL_BENCH_BASELINE ? [{ name: `baseline (${basename(process.env.KESTREL_BENCH_BASELINE)})`, vsix: process.env.KESTREL_BENCH_BASELINE, levers: 'on' as const }] : []),
+  ];
   try {
-    for (const levers of ['on', 'off'] as const) {
-      const { anchors, burst } = await session(levers, server, vsix);
-      const name = levers === 'on' ? 'Kestrel' : 'Kestrel, levers off (the baseline)';
-      rows.push(row(`${name}: anchors' session`, anchors), row(`${name}: burst of 40 keys`, burst));
+    for (const config of configs) {
+      const { anchors, burst } = await session(config.levers, server, config.vsix);
+      rows.push(row(`${config.name}: anchors' session`, anchors), row(`${config.name}: burst of 40 keys`, burst));
     }
   } finally {
     await server.close();
   }
   return [
-    `Real VS Code (code-server, headless Chromium), Kestrel's production build; fake server: ${FIRST_TOKEN_MS} ms to the first token, then 4 chunks at 66 tokens/s. Anchors' session: ${ANCHOR_TRIALS} trials of Enter, 40 ms, one letter in a 310-line TypeScript file. Burst: ${BURST_TRIALS} trials of 40 keystrokes 40 ms apart. "Levers off": no riding of the request in flight, no hot streak, no prefetch, and the typing rhythm read from VS Code's calls instead of the keys.`,
+    `Real VS Code (code-server, headless Chromium), Kestrel's production build; fake server: ${FIRST_TOKEN_MS} ms to the first token, then 4 chunks at 66 tokens/s. Anchors' session: ${ANCHOR_TRIALS} trials of Enter, 40 ms, one letter in a 310-line TypeScript file. Burst: ${BURST_TRIALS} trials of 40 keystrokes 40 ms apart. "Levers off": no riding of the request in flight, no hot streak, no prefetch, and no keys told to the engine (the rhythm and the key's time from VS Code's calls alone).`,
     '',
     table(
       ['session', 'ghost shown', 'overhead p50 / p90 ms (last key → ghost, minus the server\'s own time)', 'last key → ghost p50 ms', 'requests during / after the keys p50', 'requests while typing 2 characters of the ghost p50', 'split p50 ms: VS Code\'s trigger · Kestrel\'s wait · Kestrel\'s work · request → server · last byte → provider returns · provider returns → ghost on screen'],

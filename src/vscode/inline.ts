@@ -172,7 +172,7 @@ export function registerInline(services: Services): vscode.Disposable[] {
         source.dispose();
         const item = Array.isArray(items) ? items[0] : undefined;
         if (!item || !item.range) return undefined;
-        return { text: String(item.insertText), start: item.range.start.character, end: item.range.end.character, line: item.range.start.line };
+        return { text: String(item.insertText), start: item.range.start.character, end: item.range.end.character, line: item.range.start.line, command: item.command && { command: item.command.command, arguments: item.command.arguments } };
       }),
     );
   }

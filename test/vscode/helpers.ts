@@ -69,6 +69,8 @@ export const chatState = () => vscode.commands.executeCommand<ChatState>('kestre
 
 /** The inline item `kestrel._test.provideInline` returns: its text and the range it replaces on `line`. */
 export interface ProvidedItem {
+  /** The command VS Code runs when the item is accepted, with its arguments. */
+  command?: { command: string; arguments?: unknown[] };
   text: string;
   line: number;
   start: number;
@@ -80,6 +82,9 @@ export interface InlineStats {
   requests: number;
   skipped: number;
   typingThroughHits: number;
+  hotStreakHits: number;
+  prefetches: number;
+  prefetchHits: number;
   promptChars: number;
   errors: number;
   inFlight: number;

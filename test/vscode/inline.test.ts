@@ -25,6 +25,9 @@ function answer(request: LoggedRequest): { text: string; firstByteDelayMs?: numb
   if (line.includes('formatPrice(')) return { text: '```ts\nsubtotal(items));\n```' };
   if (line.includes('const slow = ')) return { text: 'never seen;', firstByteDelayMs: 30_000 };
   if (line.includes('const count = ')) return { text: 'items.length;' };
+  if (line === '  const first = 1;') return { text: ' // the first' };
+  if (line.includes('const first = ')) return { text: '1;' };
+  if (text.includes('function streak()') && line === '  ') return { text: 'const a = 1;\n  const b = a + 1;\n  return b;' };
   if (text.includes('(python)') && line === '') return { text: 'Here is the next function:\n\ndef mode(values):' };
   if (text.includes('(go)')) return { text: '\n    name = strings.TrimSpace(name)\n    return fmt.Sprintf("Hello, %s!", name)\n}' };
   return { text: 'fallback();' };
@@ -50,6 +53,8 @@ async function configure(values: Record<string, unknown>): Promise<void> {
 
 const provide = (options: { explicit?: boolean; cancelAfterMs?: number } = {}) => vscode.commands.executeCommand<ProvidedItem | undefined>('kestrel._test.provideInline', options);
 const stats = () => vscode.commands.executeCommand<InlineStats>('kestrel._test.inlineStats');
+/** What the item puts where, without its accept command. */
+const placed = (item: ProvidedItem | undefined) => item && { text: item.text, line: item.line, start: item.start, end: item.end };
 
 describe('Inline suggestions', () => {
   let server: FakeServer;
@@ -70,7 +75,7 @@ describe('Inline suggestions', () => {
   it('TypeScript: the answer out of its fence, replacing the closers after the cursor', async () => {
     const editor = await untitled('typescript', 'const label = formatPrice();\n', 0, 26);
     const item = await provide();
-    assert.deepEqual(item, { text: 'subtotal(items));', line: 0, start: 26, end: 28 });
+    assert.deepEqual(placed(item), { text: 'subtotal(items));', line: 0, start: 26, end: 28 });
     const request = completions().at(-1)!;
     assert.match(userText(request), /\(typescript\)/);
     assert.ok(request.body.stop.length <= 4);
@@ -209,9 +214,52 @@ describe('Inline suggestions', () => {
     await editor.edit((e) => e.insert(new vscode.Position(1, 16), 'ite'));
     editor.selection = new vscode.Selection(1, 19, 1, 19);
     const rest = await provide();
-    assert.deepEqual(rest, { text: 'ms.length;', line: 1, start: 19, end: 19 });
+    assert.deepEqual(placed(rest), { text: 'ms.length;', line: 1, start: 19, end: 19 });
     assert.ok((await stats()).typingThroughHits > hitsBefore);
     await sleep(100);
     assert.equal(completions().length, before);
+  });
+
+  it('accepting a suggestion asks for the next one at once, and the call after it is served from that answer', async () => {
+    const editor = await untitled('typescript', 'function g() {\n  const first = \n}\n', 1, 16);
+    const item = await provide({ explicit: true });
+    assert.equal(item?.text, '1;');
+    assert.equal(item?.command?.command, 'kestrel.inlineAccepted', 'the item says when it is accepted');
+    const before = completions().length;
+    const statsBefore = await stats();
+    // What VS Code does on Tab: the text goes in, then the item's command runs.
+    await editor.edit((e) => e.replace(new vscode.Range(1, item!.start, 1, item!.end), item!.text));
+    editor.selection = new vscode.Selection(1, 18, 1, 18);
+    await vscode.commands.executeCommand(item!.command!.command, ...(item!.command!.arguments ?? []));
+    const prefetch = await waitFor(async () => completions().slice(before).find((r) => holeLine(r) === '  const first = 1;'), 'the next suggestion to be asked for at once');
+    assert.ok(prefetch);
+    const next = await provide();
+    assert.equal(next?.text, ' // the first');
+    const after = await stats();
+    assert.equal(after.prefetches, statsBefore.prefetches + 1);
+    assert.equal(after.prefetchHits, statsBefore.prefetchHits + 1);
+    await sleep(100);
+    assert.equal(completions().length, before + 1, 'one request: the prefetch');
+  });
+
+  it('the hot streak: after the first line of a multi-line suggestion and Enter, the next lines show with no request', async () => {
+    await configure({ 'kestrel.inline.multiline': 'auto' });
+    try {
+      const editor = await untitled('typescript', 'function streak() {\n  \n}\n', 1, 2);
+      const block = await provide({ explicit: true });
+      assert.equal(block?.text, 'const a = 1;\n  const b = a + 1;\n  return b;');
+      const before = completions().length;
+      const hits = (await stats()).hotStreakHits;
+      // The user types the first line and presses Enter; VS Code indents the new line.
+      await editor.edit((e) => e.insert(new vscode.Position(1, 2), 'const a = 1;\n  '));
+      editor.selection = new vscode.Selection(2, 2, 2, 2);
+      const next = await provide();
+      assert.deepEqual(next && { text: next.text, line: next.line, start: next.start }, { text: 'const b = a + 1;\n  return b;', line: 2, start: 2 });
+      assert.equal((await stats()).hotStreakHits, hits + 1);
+      await sleep(100);
+      assert.equal(completions().length, before);
+    } finally {
+      await configure({ 'kestrel.inline.multiline': 'never' });
+    }
   });
 });

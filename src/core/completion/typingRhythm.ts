@@ -1,9 +1,10 @@
 // How long to wait before asking, from how the user types. VS Code calls the provider only once the
-// keys have paused for 50 ms, so a fast burst is already waited out: the rhythm is read from those
-// calls (reading it from every key, as the extension host receives them in batches, saw hesitations
-// that were not there and asked mid-burst: bench/real-vscode.ts). The editor also tells the engine
-// each key as it happens, so the time VS Code waited after the key counts: the wait is what is left
-// of the predicted pause.
+// keys have paused for 50 ms, so a fast burst is already waited out. Whether a key starts a burst is
+// read from those calls: read from every key, as the extension host receives them in batches, it
+// saw hesitations that were not there and asked mid-burst (bench/real-vscode.ts). When the next key
+// is due is read from the keys the editor tells as they happen (the calls of a fast burst are too
+// few to say), and the time VS Code waited after the key counts: the wait is what is left of the
+// predicted pause.
 //
 // - A key that starts a burst (after a pause, a hesitation longer than the user's usual gaps, or a
 //   statement end) asks at once: the user may be waiting for the suggestion, and if they type on, the
@@ -41,28 +42,22 @@ export function keyKind(linePrefix: string): KeyKind {
   return /[\p{L}\p{N}_$]$/u.test(linePrefix) ? 'word' : 'boundary';
 }
 
-export class TypingRhythm {
+/** The gaps between events (keys or calls): their usual length and spread, learnt within bursts. */
+class Gaps {
   private last: number | undefined;
-  private usual: number | undefined;
+  usual: number | undefined;
   private spread = 0;
-  private gap = Infinity;
-  /** Whether the latest key starts a burst (after a pause or a hesitation, or after a statement end). */
-  private burstStart = true;
-  private afterStatementEnd = false;
-  /** The key the editor told since the last call, if any. */
-  private told: number | undefined;
+  gap = Infinity;
 
-  constructor(private readonly tuning: RhythmTuning = DEFAULT_RHYTHM) {}
+  constructor(private readonly tuning: RhythmTuning) {}
 
-  /** Records a key VS Code passed on (a call for a suggestion) at `now` ms: the rhythm. */
-  keystroke(now: number): void {
+  /** Records an event at `now`; true when the gap before it was a pause or a hesitation. */
+  add(now: number): boolean {
     this.gap = this.last === undefined ? Infinity : Math.max(0, now - this.last);
     this.last = now;
     const hesitated = this.gap >= this.tuning.pauseMs || (this.usual !== undefined && this.gap > this.expectedWithin());
-    this.burstStart = hesitated || this.afterStatementEnd;
-    this.afterStatementEnd = false;
     // Only gaps within a burst teach the rhythm; a hesitation would stretch it.
-    if (hesitated) return;
+    if (hesitated) return true;
     if (this.usual === undefined) {
       // The first gap seeds the spread at half of it, as TCP seeds its round-trip variance.
       this.usual = this.gap;
@@ -71,10 +66,44 @@ export class TypingRhythm {
       this.spread = SMOOTHING * Math.abs(this.gap - this.usual) + (1 - SMOOTHING) * this.spread;
       this.usual = SMOOTHING * this.gap + (1 - SMOOTHING) * this.usual;
     }
+    return false;
+  }
+
+  /** Within how long of an event the next one is expected while the user types on. */
+  expectedWithin(): number {
+    return (this.usual ?? 0) + this.tuning.spreads * this.spread;
+  }
+}
+
+export class TypingRhythm {
+  /** VS Code's calls: whether a key starts a burst. */
+  private readonly calls: Gaps;
+  /** The keys the editor told, when it tells them: when the next key is due. */
+  private readonly keys: Gaps;
+  /** Whether the latest call's key starts a burst (after a pause or a hesitation, or after a statement end). */
+  private burstStart = true;
+  private afterStatementEnd = false;
+  /** The key the editor told since the last call, if any. */
+  private told: number | undefined;
+
+  constructor(tuning: RhythmTuning = DEFAULT_RHYTHM) {
+    this.calls = new Gaps(tuning);
+    this.keys = new Gaps(tuning);
+    this.maxShare = tuning.maxShare;
+  }
+
+  private readonly maxShare: number;
+
+  /** Records a key VS Code passed on (a call for a suggestion) at `now` ms. */
+  keystroke(now: number): void {
+    const hesitated = this.calls.add(now);
+    this.burstStart = hesitated || this.afterStatementEnd;
+    this.afterStatementEnd = false;
   }
 
   /** The editor tells a change to the document, at `now` ms, as it happens. */
   keyTold(now: number): void {
+    this.keys.add(now);
     this.told = now;
   }
 
@@ -91,23 +120,20 @@ export class TypingRhythm {
     return keyAt;
   }
 
-  /** Milliseconds between the latest keystroke and the one before it (Infinity for the first). */
+  /** Milliseconds between the latest call and the one before it (Infinity for the first). */
   get idleBefore(): number {
-    return this.gap;
-  }
-
-  /** Within how long of a key the next one is expected while the user types on. */
-  private expectedWithin(): number {
-    return (this.usual ?? 0) + this.tuning.spreads * this.spread;
+    return this.calls.gap;
   }
 
   /**
    * How long to wait before asking, for a base of `baseMs`, after a key of `kind`, `sinceKey` ms
-   * after that key (the time the editor already waited counts against the predicted pause).
+   * after that key (the time the editor already waited counts against the predicted pause). The
+   * pause is predicted from the keys when the editor tells them (VS Code passes on only some of a
+   * fast burst's keys), else from the calls.
    */
   delay(baseMs: number, kind: KeyKind = 'boundary', sinceKey = 0): number {
     if (baseMs <= 0 || kind === 'statement-end' || this.burstStart) return 0;
-    const pause = Math.min(baseMs * this.tuning.maxShare, this.expectedWithin());
-    return Math.max(0, Math.round(pause - sinceKey));
+    const expected = (this.keys.usual !== undefined ? this.keys : this.calls).expectedWithin();
+    return Math.max(0, Math.round(Math.min(baseMs * this.maxShare, expected) - sinceKey));
   }
 }

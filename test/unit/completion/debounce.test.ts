@@ -123,6 +123,20 @@ describe('typing rhythm (adaptive debounce)', () => {
     assert.equal(rhythm.delay(150, 'word', 500), 0, 'never below zero');
   });
 
+  it('predicts the pause from the keys the editor tells when VS Code passes on only a few of them', () => {
+    // Keys 40 ms apart; VS Code called once mid-burst (a 60 ms gap let it) and once 50 ms after the last key.
+    const keys = Array.from({ length: 40 }, (_, i) => i * 40 + (i >= 30 ? 20 : 0));
+    const told = new TypingRhythm();
+    const untold = new TypingRhythm();
+    for (const t of keys) told.keyTold(t);
+    for (const rhythm of [told, untold]) {
+      rhythm.call(30 * 40 + 20 + 50, 'word');
+      rhythm.call(keys.at(-1)! + 50, 'word');
+    }
+    assert.ok(told.delay(150, 'word', 50) < 30, `${told.delay(150, 'word', 50)} ms after keys 40 ms apart`);
+    assert.ok(untold.delay(150, 'word', 50) > 200, 'from the calls alone the gap looks like 370 ms');
+  });
+
   it('stays under the cap the base sets, and a base of 0 turns the waiting off', () => {
     const crawling = new TypingRhythm();
     typeAt(crawling, [0, 500, 1000, 1500]);

@@ -413,7 +413,10 @@ describe('inline engine: zero-wait levers', () => {
     await clock.advance(0);
     // The same calls told to a rhythm of its own: the engine waits what is left 50 ms after the key.
     const rhythm = new TypingRhythm();
-    [0, 80, 160, 290].forEach((t) => rhythm.keystroke(t));
+    for (const [key, call] of [[0, 0], [80, 80], [160, 160], [240, 290]]) {
+      rhythm.keyTold(key);
+      rhythm.call(call, 'word');
+    }
     assert.equal(engine.counters.lastDebounceMs, rhythm.delay(150, 'word', 50));
     assert.ok(engine.counters.lastDebounceMs < rhythm.delay(150, 'word', 0));
   });
