@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ChatRequest } from '../../src/core/client/types';
 import type { MultilineMode } from '../../src/core/config';
 import { InlineEngine } from '../../src/core/completion/pipeline';
+import type { Suggestion } from '../../src/core/completion/types';
 import { HOLE, OPEN, prefillTail } from '../../src/core/completion/prompt';
 import { inputAt, scriptedClient } from '../unit/completion/support';
 
@@ -118,8 +119,28 @@ export interface Replay {
   raw: string;
 }
 
-/** Runs one case through the inline engine in one answer style and chunking, and accepts the suggestion. */
-export async function replay(c: LoadedCase, style: AnswerStyle, chunk: number): Promise<Replay> {
+/**
+ * How the suggestion reaches the user, each through one of the zero-wait levers
+ * (src/core/completion/pipeline.ts):
+ * - `request`: its own request, every lever on;
+ * - `levers-off`: its own request with riding, the hot streak, prefetch, cache and typing-through off;
+ * - `ride`: VS Code cancels the first call and asks again at the same cursor, which rides the request in flight;
+ * - `prefetch`: asked for at once (as after an accepted suggestion), then served to the call;
+ * - `typing-through`: the user types the suggestion's first two characters, and the rest is served;
+ * - `hot-streak`: the user types a multi-line suggestion's first line and Enter (with the next
+ *   line's indentation, as VS Code's auto-indent gives it), and the rest of its lines are served.
+ * Every route must leave exactly the expected file.
+ */
+export const ROUTES = ['request', 'levers-off', 'ride', 'prefetch', 'typing-through', 'hot-streak'] as const;
+export type Route = (typeof ROUTES)[number];
+
+export interface RouteReplay extends Replay {
+  /** Whether the lever the route exercises served the suggestion (a route that does not apply, such as the hot streak for a one-line suggestion, is served by the request). */
+  served: boolean;
+}
+
+/** Runs one case through the inline engine in one answer style, chunking and route, and accepts the suggestion. */
+export async function replay(c: LoadedCase, style: AnswerStyle, chunk: number, route: Route = 'request'): Promise<RouteReplay> {
   const { before, after } = splitAtCursor(c.document);
   let raw = '';
   const client = scriptedClient(
@@ -127,20 +148,54 @@ export async function replay(c: LoadedCase, style: AnswerStyle, chunk: number): 
       raw = styledAnswer(style, c.answer, request, c.language);
       return raw;
     },
-    { chunk },
+    { chunk, firstDelayMs: route === 'ride' ? 1 : 0 },
   );
+  const off = route === 'levers-off' ? { ride: false, hotStreak: false, prefetch: false, cache: false, typingThrough: false } : {};
   const engine = new InlineEngine(
     async () => ({ client, model: 'fake-model', prefill: usesPrefill(style) ? 'yes' : 'no' }),
-    () => ({ debounceMs: 0, maxTokens: 256, multiline: c.multiline ?? 'auto' }),
+    () => ({ debounceMs: 0, maxTokens: 256, multiline: c.multiline ?? 'auto', ...off }),
   );
-  try {
-    const input = inputAt(before, after, { languageId: c.language, uri: `file:///project/${c.path}` });
-    const suggestion = await engine.suggest(input, new AbortController().signal);
-    if (!suggestion) return { file: null, raw };
-    const replaced = suggestion.replaceEnd - input.cursor.character;
-    const lineRest = after.split(/\r?\n/)[0];
+  const at = (b: string, a: string) => inputAt(b, a, { languageId: c.language, uri: `file:///project/${c.path}` });
+  /** The file after Tab on `suggestion` made with the cursor between `b` and `a`. */
+  const tab = (b: string, a: string, suggestion: Suggestion) => {
+    const replaced = suggestion.replaceEnd - at(b, a).cursor.character;
+    const lineRest = a.split(/\r?\n/)[0];
     if (replaced < 0 || replaced > lineRest.length) throw new Error(`replace range outside the cursor line: ${replaced}`);
-    return { file: before + suggestion.text + after.slice(replaced), raw };
+    return b + suggestion.text + a.slice(replaced);
+  };
+  try {
+    const input = at(before, after);
+    if (route === 'prefetch') await engine.prefetch(input);
+    let suggestion: Suggestion | undefined;
+    if (route === 'ride') {
+      const first = new AbortController();
+      const pending = engine.suggest(input, first.signal);
+      // The request is out, its first token not in yet: VS Code cancels the call and asks again.
+      await new Promise((r) => setImmediate(r));
+      first.abort();
+      await pending;
+      suggestion = await engine.suggest(input, new AbortController().signal);
+    } else suggestion = await engine.suggest(input, new AbortController().signal);
+    if (!suggestion) return { file: null, raw, served: route === 'request' || route === 'levers-off' };
+    if (route === 'request' || route === 'levers-off') return { file: tab(before, after, suggestion), raw, served: true };
+    if (route === 'ride') return { file: tab(before, after, suggestion), raw, served: engine.counters.rides > 0 };
+    if (route === 'prefetch') return { file: tab(before, after, suggestion), raw, served: suggestion.source === 'prefetch' };
+    const text = suggestion.text;
+    const eol = input.document.eol;
+    const firstLine = text.split(eol)[0];
+    let typed: string | undefined;
+    if (route === 'typing-through' && firstLine.length > 2) typed = text.slice(0, 2);
+    if (route === 'hot-streak' && text.includes(eol)) {
+      const next = text.slice(firstLine.length + eol.length);
+      const indent = /^[ \t]*/.exec(next)![0];
+      if (next.length > indent.length) typed = firstLine + eol + indent;
+    }
+    if (typed === undefined) return { file: tab(before, after, suggestion), raw, served: false };
+    const requests = client.requests.length;
+    const rest = await engine.suggest(at(before + typed, after), new AbortController().signal);
+    const served = rest !== undefined && client.requests.length === requests;
+    if (!served) return { file: null, raw, served };
+    return { file: tab(before + typed, after, rest), raw, served };
   } finally {
     engine.dispose();
   }

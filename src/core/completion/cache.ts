@@ -63,7 +63,7 @@ export class TypingThrough {
    * `document` and `aboveOf` are needed only across lines: the lines between the suggestion's line
    * and the cursor are read from it.
    */
-  lookup(now: Anchor, document?: Pick<DocumentView, 'lineAt'>, aboveOf?: LinesAbove): Suggestion | undefined {
+  lookup(now: Anchor, document?: Pick<DocumentView, 'lineAt' | 'eol'>, aboveOf?: LinesAbove): Suggestion | undefined {
     for (let i = this.recent.length - 1; i >= 0; i--) {
       const s = this.recent[i];
       if (s.uri !== now.uri) continue;
@@ -94,9 +94,9 @@ export class TypingThrough {
  * least that many lines, the lines above its own are unchanged, its own line still starts as it did,
  * and the rest of its line follows the cursor now.
  */
-function typedAcrossLines(s: Shown, now: Anchor, replaceLength: number, document: Pick<DocumentView, 'lineAt'>, aboveOf: LinesAbove, text: string): string | undefined {
+function typedAcrossLines(s: Shown, now: Anchor, replaceLength: number, document: Pick<DocumentView, 'lineAt' | 'eol'>, aboveOf: LinesAbove, text: string): string | undefined {
   let lines = 0;
-  for (let at = text.indexOf('\n'); at >= 0 && lines < now.line - s.line; at = text.indexOf('\n', at + 1)) lines++;
+  for (let at = text.indexOf(document.eol); at >= 0 && lines < now.line - s.line; at = text.indexOf(document.eol, at + 1)) lines++;
   if (lines < now.line - s.line) return undefined;
   const suffixKept = replaceLength > 0 ? now.lineSuffix.startsWith(s.lineSuffix.slice(0, replaceLength)) : now.lineSuffix === s.lineSuffix;
   if (!suffixKept || aboveOf(s.line) !== s.above) return undefined;
@@ -105,5 +105,5 @@ function typedAcrossLines(s: Shown, now: Anchor, replaceLength: number, document
   const typed = [first.slice(s.linePrefix.length)];
   for (let line = s.line + 1; line < now.line; line++) typed.push(document.lineAt(line));
   typed.push(now.linePrefix);
-  return typed.join('\n');
+  return typed.join(document.eol);
 }

@@ -57,7 +57,7 @@ describe('typing-through', () => {
   describe('the hot streak: the next lines of a multi-line suggestion', () => {
     // The document after the user typed the first line of `if (ok) {\n  run();\n}` and pressed Enter.
     const body = 'if (ok) {\n  run();\n  done();\n}';
-    const doc = (lines: string[]) => ({ lineAt: (i: number) => lines[i] });
+    const doc = (lines: string[]) => ({ lineAt: (i: number) => lines[i], eol: '\n' as const });
     const aboveOf = (lines: string[]) => (line: number) => lines.slice(Math.max(0, line - 20), line).join('\n');
     const remembered = () => {
       const tt = new TypingThrough();

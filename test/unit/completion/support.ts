@@ -43,7 +43,7 @@ export interface ScriptedClient extends ChatClient {
 }
 
 /** A ChatClient whose answer is `answer(request)`, streamed in small chunks, honouring aborts. */
-export function scriptedClient(answer: (request: ChatRequest) => string | Error, options: { chunk?: number; delayMs?: number } = {}): ScriptedClient {
+export function scriptedClient(answer: (request: ChatRequest) => string | Error, options: { chunk?: number; delayMs?: number; firstDelayMs?: number } = {}): ScriptedClient {
   const client: ScriptedClient = {
     requests: [],
     aborted: 0,
@@ -69,7 +69,8 @@ export function scriptedClient(answer: (request: ChatRequest) => string | Error,
         let text = '';
         try {
           for (let i = 0; i < chars.length; i += chunk) {
-            if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+            const delay = i === 0 && options.firstDelayMs !== undefined ? options.firstDelayMs : options.delayMs;
+            if (delay) await new Promise((r) => setTimeout(r, delay));
             if (signal?.aborted) {
               const { KestrelError } = await import('../../../src/core/client/errors');
               const error = new KestrelError('aborted', 'cancelled');
