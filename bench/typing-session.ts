@@ -113,20 +113,19 @@ async function session(server: FakeServer, settings: EngineSettings, seed = 7): 
   let accepted = 0;
   while (editor.text.length < SCRIPT.length) {
     const left = SCRIPT.slice(editor.text.length);
+    // Enter brings the next line's indentation with it (VS Code's auto-indent).
+    const next = left[0] === '\n' ? '\n' + /^\n([ \t]*)/.exec(left)![1] : left[0];
+    const previous = editor.text.at(-1) ?? '';
+    const pause = next.startsWith('\n') ? 500 + rand() * 400 : previous === ' ' && rand() < 0.3 ? 700 + rand() * 500 : 70 + rand() * 80;
+    await sleep(pause);
+    // The ghost text shows the rest of what they meant (4 characters or more): they read it, and Tab.
     const shown = editor.shown;
     if (shown && shown.text.length >= 4 && left.startsWith(shown.text)) {
       await sleep(300);
       editor.accept();
       accepted++;
-      await sleep(400);
       continue;
     }
-    // Enter brings the next line's indentation with it (VS Code's auto-indent).
-    let next = left[0] === '\n' ? '\n' + /^\n([ \t]*)/.exec(left)![1] : left[0];
-    if (next === '\n' && left.length === 1) next = '\n';
-    const previous = editor.text.at(-1) ?? '';
-    const pause = next.startsWith('\n') ? 500 + rand() * 400 : previous === ' ' && rand() < 0.3 ? 700 + rand() * 500 : 70 + rand() * 80;
-    await sleep(pause);
     editor.key(editor.text + next);
     keys++;
   }

@@ -1,6 +1,8 @@
 // Ghost text as a person sees it: type, see the suggestion, Tab, save, and the file on disk is
 // exactly right, for quirky model outputs (fences, prose, tags, a closing bracket already there);
-// a burst of fast typing sends few requests; typing the start of a suggestion sends none.
+// a burst of fast typing sends few requests; typing the start of a suggestion sends none; the next
+// lines of a multi-line suggestion show at once after its first line and Enter (the hot streak);
+// after Tab the next suggestion comes without another key.
 import * as assert from 'node:assert/strict';
 import type { FakeReply, FakeServerOptions, LoggedRequest } from '../support/fake-server';
 import type { Check, CheckContext } from './run';
@@ -12,6 +14,8 @@ const ANSWERS: [RegExp, string][] = [
   [/const total = $/, 'Here is the code you asked for:\n<fill>subtotal(items);</fill>'],
   [/const count = $/, '<fill>items.length;</fill>'],
   [/const subtotalValue = computeTheSubtotal$/, '<fill>(cart);</fill>'],
+  [/^const price = 12;$/, '<fill>\nconst tax = price * 0.2;</fill>'],
+  [/^const price = $/, '<fill>12;</fill>'],
 ];
 
 /** A whole function body, for the multi-line case (the cursor on an empty line that opens a block). */
@@ -122,6 +126,57 @@ export const checks: Check[] = [
       assert.ok(sent.slice(0, -1).every((r) => r.aborted || r.completed), 'no earlier request left running');
       assert.equal(cursorLine(last), text, 'the request that answered is the one for the last keystroke');
       await ctx.screenshot('burst');
+    },
+  },
+  {
+    name: 'the hot streak: after typing the first line of a multi-line ghost and Enter, the rest shows at once with no request',
+    async run(ctx) {
+      const head = `${ITEM}export function total(items: Item[]): number {`;
+      ctx.writeWorkspaceFile('scratch/streak.ts', head);
+      await ctx.openFile('scratch/streak.ts');
+      await ctx.press('Control+End');
+      await ctx.press('Enter');
+      assert.match(await ctx.waitForGhost(15_000), /let sum = 0;/);
+      const before = completions(ctx).length;
+      await ctx.page.keyboard.type('let sum = 0;', { delay: 60 });
+      await ctx.press('Enter');
+      const ghost = await ctx.waitForGhost(5000);
+      assert.ok(ghost.includes('for (const item of items) {') && ghost.includes('return sum;'), `the rest of the body as ghost text: ${JSON.stringify(ghost)}`);
+      assert.ok(!ghost.includes('let sum'), 'the typed line is not shown again');
+      await ctx.screenshot('hot-streak');
+      await ctx.page.waitForTimeout(400);
+      assert.equal(completions(ctx).length, before, 'no request for the next lines');
+      await ctx.press('Tab');
+      await ctx.page.waitForTimeout(200);
+      await ctx.press('Control+S');
+      await ctx.page.waitForTimeout(700);
+      assert.equal(ctx.readWorkspaceFile('scratch/streak.ts'), `${head}\n  ${TOTAL_BODY}`);
+    },
+  },
+  {
+    name: 'after Tab the next suggestion is asked for at once and shows without another key',
+    async run(ctx) {
+      ctx.writeWorkspaceFile('scratch/price.ts', '');
+      await ctx.openFile('scratch/price.ts');
+      await ctx.page.keyboard.type('const price = ', { delay: 70 });
+      assert.match(await ctx.waitForGhost(15_000), /12;/);
+      const before = completions(ctx).length;
+      await ctx.press('Tab');
+      // The suggestion for the line just completed: the next line, shown with no key pressed.
+      let ghost = '';
+      for (let waited = 0; waited < 5000 && !/const tax/.test(ghost); waited += 100) {
+        await ctx.page.waitForTimeout(100);
+        ghost = await ctx.ghostText();
+      }
+      assert.match(ghost, /const tax = price \* 0\.2;/);
+      const sent = completions(ctx).slice(before);
+      assert.ok(sent.length >= 1 && sent.every((r) => cursorLine(r) === 'const price = 12;'), `asked for the accepted line's end: ${sent.map(cursorLine).join(' | ')}`);
+      await ctx.screenshot('after-accept');
+      await ctx.press('Tab');
+      await ctx.page.waitForTimeout(200);
+      await ctx.press('Control+S');
+      await ctx.page.waitForTimeout(700);
+      assert.equal(ctx.readWorkspaceFile('scratch/price.ts'), 'const price = 12;\nconst tax = price * 0.2;');
     },
   },
 ];

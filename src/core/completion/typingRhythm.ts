@@ -1,7 +1,9 @@
 // How long to wait before asking, from how the user types. VS Code calls the provider only once the
 // keys have paused for 50 ms, so a fast burst is already waited out. Whether a key starts a burst is
-// read from those calls: read from every key, as the extension host receives them in batches, it
-// saw hesitations that were not there and asked mid-burst (bench/real-vscode.ts). When the next key
+// read from those calls, and the keys the editor tells must agree (read from the keys alone, as the
+// extension host receives them in batches, it saw hesitations that were not there; read from the
+// calls alone, a fast burst's rare mid-burst call looked like a pause: bench/real-vscode.ts and
+// bench/typing-session.ts). When the next key
 // is due is read from the keys the editor tells as they happen (the calls of a fast burst are too
 // few to say), and the time VS Code waited after the key counts: the wait is what is left of the
 // predicted pause.
@@ -83,8 +85,9 @@ export class TypingRhythm {
   /** Whether the latest call's key starts a burst (after a pause or a hesitation, or after a statement end). */
   private burstStart = true;
   private afterStatementEnd = false;
-  /** The key the editor told since the last call, if any. */
+  /** The key the editor told since the last call, if any, and whether it came after a hesitation. */
   private told: number | undefined;
+  private toldAfterHesitation = true;
 
   constructor(tuning: RhythmTuning = DEFAULT_RHYTHM) {
     this.calls = new Gaps(tuning);
@@ -94,16 +97,21 @@ export class TypingRhythm {
 
   private readonly maxShare: number;
 
-  /** Records a key VS Code passed on (a call for a suggestion) at `now` ms. */
+  /**
+   * Records a key VS Code passed on (a call for a suggestion) at `now` ms. It starts a burst after a
+   * statement end, or when the calls say the user paused and the keys, if told, agree: a fast
+   * burst's keys can leave VS Code 50 ms of quiet mid-burst, and its call is not a pause.
+   */
   keystroke(now: number): void {
     const hesitated = this.calls.add(now);
-    this.burstStart = hesitated || this.afterStatementEnd;
+    const keysAgree = this.told === undefined || this.toldAfterHesitation;
+    this.burstStart = (hesitated && keysAgree) || this.afterStatementEnd;
     this.afterStatementEnd = false;
   }
 
   /** The editor tells a change to the document, at `now` ms, as it happens. */
   keyTold(now: number): void {
-    this.keys.add(now);
+    this.toldAfterHesitation = this.keys.add(now);
     this.told = now;
   }
 

@@ -137,6 +137,26 @@ describe('typing rhythm (adaptive debounce)', () => {
     assert.ok(untold.delay(150, 'word', 50) > 200, 'from the calls alone the gap looks like 370 ms');
   });
 
+  it('a mid-burst call after VS Code saw 50 ms of quiet is no pause when the keys told say the user types on', () => {
+    // Keys 40 and 50 ms apart in turn, then one 55 ms after the one before: VS Code's 50 ms passed.
+    const keys = Array.from({ length: 20 }, (_, i) => i * 45 + (i % 2) * 5);
+    const told = new TypingRhythm();
+    const untold = new TypingRhythm();
+    for (const rhythm of [told, untold]) rhythm.call(0, 'word');
+    for (const t of keys.slice(1)) told.keyTold(t);
+    told.keyTold(keys.at(-1)! + 55);
+    for (const rhythm of [told, untold]) rhythm.call(keys.at(-1)! + 55 + 50, 'word');
+    assert.equal(untold.delay(150, 'word', 50), 0, 'from the calls alone: a pause, ask at once');
+    assert.ok(told.delay(150, 'word', 50) > 0, 'the keys say the burst goes on: wait for the next one');
+    // A real pause in the keys too: ask at once.
+    const paused = new TypingRhythm();
+    paused.call(0, 'word');
+    for (const t of keys.slice(1)) paused.keyTold(t);
+    paused.keyTold(keys.at(-1)! + 700);
+    paused.call(keys.at(-1)! + 750, 'word');
+    assert.equal(paused.delay(150, 'word', 50), 0);
+  });
+
   it('stays under the cap the base sets, and a base of 0 turns the waiting off', () => {
     const crawling = new TypingRhythm();
     typeAt(crawling, [0, 500, 1000, 1500]);
