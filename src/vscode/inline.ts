@@ -116,7 +116,7 @@ export function registerInline(services: Services): vscode.Disposable[] {
       const document = event.document;
       if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0 || services.isExcluded(document.uri)) return;
       // The typing rhythm is read from the keys as they come, before VS Code's own wait.
-      if (keyTimes) engine.keystroke(document.uri.toString());
+      if (keyTimes) engine.keystroke(document.uri.toString(), /^(?:[;{}]|\r?\n[ \t]*)$/.test(event.contentChanges[0].text));
       const line = event.contentChanges[0].range.start.line;
       if (document.lineCount > 100_000) return;
       const from = Math.max(0, line - 3);

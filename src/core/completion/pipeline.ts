@@ -137,14 +137,14 @@ export class InlineEngine {
   ) {}
 
   /**
-   * The editor tells each change to a document as it happens: the time since the key counts
-   * against the wait (src/core/completion/typingRhythm.ts).
+   * The editor tells each change to a document as it happens (`endsStatement`: Enter, `;`, `{` or
+   * `}`): the time since the key counts against the wait (src/core/completion/typingRhythm.ts).
    * Typing in a document that has asked before, after an idle gap, warms the connection now: the
    * first key of a burst asks at once, and VS Code calls about 57 ms after the key.
    */
-  keystroke(uri: string): void {
+  keystroke(uri: string, endsStatement = false): void {
     const now = this.timers.now();
-    this.rhythmOf(uri).keyTold(now);
+    this.rhythmOf(uri).keyTold(now, endsStatement);
     if (this.debouncers.has(uri) && now - this.lastNetworkAt >= WARM_AFTER_IDLE_MS) {
       this.lastNetworkAt = now;
       this.counters.warmups++;

@@ -88,6 +88,8 @@ export class TypingRhythm {
   /** The key the editor told since the last call, if any, and whether it came after a hesitation. */
   private told: number | undefined;
   private toldAfterHesitation = true;
+  /** Whether the latest key told ended a statement (Enter, `;`, `{`, `}`). */
+  private toldEndedStatement = false;
 
   constructor(tuning: RhythmTuning = DEFAULT_RHYTHM) {
     this.calls = new Gaps(tuning);
@@ -109,9 +111,15 @@ export class TypingRhythm {
     this.afterStatementEnd = false;
   }
 
-  /** The editor tells a change to the document, at `now` ms, as it happens. */
-  keyTold(now: number): void {
-    this.toldAfterHesitation = this.keys.add(now);
+  /**
+   * The editor tells a change to the document, at `now` ms, as it happens; `endsStatement`: it was
+   * Enter, `;`, `{` or `}`. The key after one starts a burst even when VS Code made no call for it.
+   */
+  keyTold(now: number, endsStatement = false): void {
+    const hesitated = this.keys.add(now);
+    this.toldAfterHesitation = hesitated || this.toldEndedStatement;
+    if (this.toldEndedStatement) this.afterStatementEnd = true;
+    this.toldEndedStatement = endsStatement;
     this.told = now;
   }
 

@@ -157,6 +157,27 @@ describe('typing rhythm (adaptive debounce)', () => {
     assert.equal(paused.delay(150, 'word', 50), 0);
   });
 
+  it('the key after a told Enter starts a burst, even when VS Code made no call for the Enter', () => {
+    const rhythm = new TypingRhythm();
+    const keys = Array.from({ length: 20 }, (_, i) => i * 45 + (i % 2) * 5);
+    rhythm.call(0, 'word');
+    for (const t of keys.slice(1)) rhythm.keyTold(t);
+    rhythm.call(keys.at(-1)! + 50, 'word');
+    const enter = keys.at(-1)! + 2000;
+    rhythm.keyTold(enter, true);
+    rhythm.keyTold(enter + 40);
+    rhythm.call(enter + 40 + 50, 'word');
+    assert.equal(rhythm.delay(150, 'word', 50), 0);
+    const noEnter = new TypingRhythm();
+    noEnter.call(0, 'word');
+    for (const t of keys.slice(1)) noEnter.keyTold(t);
+    noEnter.call(keys.at(-1)! + 50, 'word');
+    noEnter.keyTold(enter);
+    noEnter.keyTold(enter + 40);
+    noEnter.call(enter + 40 + 50, 'word');
+    assert.ok(noEnter.delay(150, 'word', 50) > 0, 'a letter 40 ms after a letter types on');
+  });
+
   it('stays under the cap the base sets, and a base of 0 turns the waiting off', () => {
     const crawling = new TypingRhythm();
     typeAt(crawling, [0, 500, 1000, 1500]);
