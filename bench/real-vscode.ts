@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { CallTrace } from '../src/core/completion/pipeline';
 import { CLOSE, OPEN } from '../src/core/completion/prompt';
 import { startFakeServer, type FakeServer, type LoggedRequest } from '../test/support/fake-server';
 import { buildPackages } from '../test/support/packages';
@@ -22,16 +23,8 @@ const ANCHOR_TRIALS = 10;
 const BURST_TRIALS = 8;
 const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
 
-interface Trace {
-  keyAt: number;
-  calledAt: number;
-  debounceMs: number;
-  workMs: number;
-  requestAt?: number;
-  answeredAt?: number;
-  returnedAt: number;
-  source: string;
-}
+/** A call's timeline as the extension logs it (test hooks on), on the wall clock. */
+type Trace = CallTrace;
 
 interface Trial {
   shown: boolean;
