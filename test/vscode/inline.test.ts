@@ -250,8 +250,12 @@ describe('Inline suggestions', () => {
       assert.equal(block?.text, 'const a = 1;\n  const b = a + 1;\n  return b;');
       const before = completions().length;
       const hits = (await stats()).hotStreakHits;
-      // The user types the first line and presses Enter; VS Code indents the new line.
-      await editor.edit((e) => e.insert(new vscode.Position(1, 2), 'const a = 1;\n  '));
+      // The user types the start of the first line: the rest of the block is served.
+      await editor.edit((e) => e.insert(new vscode.Position(1, 2), 'c'));
+      editor.selection = new vscode.Selection(1, 3, 1, 3);
+      assert.equal((await provide())?.text, 'onst a = 1;\n  const b = a + 1;\n  return b;');
+      // The rest of the first line and Enter; VS Code indents the new line.
+      await editor.edit((e) => e.insert(new vscode.Position(1, 3), 'onst a = 1;\n  '));
       editor.selection = new vscode.Selection(2, 2, 2, 2);
       const next = await provide();
       assert.deepEqual(next && { text: next.text, line: next.line, start: next.start }, { text: 'const b = a + 1;\n  return b;', line: 2, start: 2 });

@@ -244,7 +244,10 @@ export class InlineEngine {
         this.counters.cacheHits++;
         if (cached.prefetched) this.counters.prefetchHits++;
         work();
-        return { text: cached.text, replaceEnd: cursor.character + cached.replaceLength, source: cached.prefetched ? 'prefetch' : 'cache', waited: false };
+        const suggestion: Suggestion = { text: cached.text, replaceEnd: cursor.character + cached.replaceLength, source: cached.prefetched ? 'prefetch' : 'cache' };
+        // Shown again: typing it through (or its next lines) is served from it.
+        this.typingThrough.remember({ ...anchor, suggestion });
+        return { ...suggestion, waited: false };
       }
     }
 

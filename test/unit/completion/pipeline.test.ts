@@ -82,13 +82,17 @@ describe('inline engine', () => {
     assert.equal(client.requests.length, 2);
   });
 
-  it('answers the same position from the cache', async () => {
+  it('answers the same position from the cache, and typing through a suggestion the cache gave', async () => {
     const client = scriptedClient(() => 'cached();');
     const engine = engineWith(client);
     await engine.suggest(inputAt('run', '\nnext();\n'), signal());
+    // Elsewhere in between: typing-through forgets nothing it needs, the cache still knows.
+    for (let i = 0; i < 10; i++) await engine.suggest(inputAt(`other${i} = `, '\n', { uri: `file:///project/o${i}.ts` }), signal());
     const again = await engine.suggest(inputAt('run', '\nnext();\n'), signal());
     assert.equal(again?.source, 'cache');
-    assert.equal(client.requests.length, 1);
+    const typed = await engine.suggest(inputAt('runc', '\nnext();\n'), signal());
+    assert.deepEqual(typed, { text: 'ached();', replaceEnd: 4, source: 'typing-through' });
+    assert.equal(client.requests.length, 11);
   });
 
   it('falls back to a prompt without prefill when the model refuses one, and remembers it', async () => {
