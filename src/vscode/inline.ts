@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { inlineLanguageEnabled } from '../core/config';
 import { InlineEngine, type CallTrace } from '../core/completion/pipeline';
+import { endsStatement } from '../core/completion/typingRhythm';
 import { looksBinary } from '../core/completion/prefilter';
 import { createReadonlyMatcher, type GlobMap, type ReadonlyMatcher } from '../core/completion/readonly';
 import type { CompletionInput, DocumentView } from '../core/completion/types';
@@ -116,7 +117,8 @@ export function registerInline(services: Services): vscode.Disposable[] {
       const document = event.document;
       if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0 || services.isExcluded(document.uri)) return;
       // The typing rhythm is read from the keys as they come, before VS Code's own wait.
-      if (keyTimes) engine.keystroke(document.uri.toString(), /^(?:[;{}]|\r?\n[ \t]*)$/.test(event.contentChanges[0].text));
+      // Only where suggestions may come: typing elsewhere must not warm a connection to the provider.
+      if (keyTimes && mayComplete(services, document, false, readonly)) engine.keystroke(document.uri.toString(), endsStatement(event.contentChanges[0].text));
       const line = event.contentChanges[0].range.start.line;
       if (document.lineCount > 100_000) return;
       const from = Math.max(0, line - 3);

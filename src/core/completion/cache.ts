@@ -71,6 +71,10 @@ export class TypingThrough {
       // What the suggestion replaced (closers after the cursor) must still follow the cursor, which
       // has moved on by what was typed; with nothing replaced, the rest of the line is unchanged.
       const replaceLength = s.suggestion.replaceEnd - s.linePrefix.length;
+      // The line that followed the suggestion's line must still follow the cursor's: when it does
+      // not, the suggestion's lines are already in the file below (it was accepted), and showing
+      // them again would write them twice.
+      if (s.below !== now.below) continue;
       let typed: string | undefined;
       let source: Suggestion['source'] = 'typing-through';
       if (now.line === s.line) typed = typedSince(s, now, replaceLength);

@@ -16,6 +16,11 @@ export interface Anchor {
   lineSuffix: string;
   /** The lines above, which must not have changed. */
   above: string;
+  /**
+   * The line after the cursor line (undefined at the end of the document): typing through a
+   * suggestion leaves it where it was, below the cursor; accepting a multi-line one does not.
+   */
+  below?: string;
 }
 
 /**

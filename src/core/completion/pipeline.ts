@@ -105,7 +105,7 @@ export interface CallTrace {
 }
 
 export interface EngineEvents {
-  /** A request starts or ends (for the status bar). */
+  /** The first request of a run of overlapping ones starts, or the last ends (for the status bar). */
   onRequest?(state: 'start' | 'end'): void;
   onError?(error: unknown): void;
   /** Each call's timeline as it settles. */
@@ -128,6 +128,9 @@ export class InlineEngine {
   private lastNetworkAt = -Infinity;
   /** Models that refused a prefill: asked without one from then on. */
   private readonly noPrefill = new Set<string>();
+  private disposed = false;
+  /** Requests being read, for the status bar: it says working from the first start to the last end. */
+  private reading = 0;
 
   constructor(
     private readonly getClient: () => Promise<EngineClient | undefined>,
@@ -191,7 +194,10 @@ export class InlineEngine {
     const context = gatherContext(input, settings.budget ?? DEFAULT_BUDGET);
     if (looksBinary(context.prefix) || looksBinary(context.suffix)) return;
     const connection = await this.getClient();
-    if (!connection) return;
+    if (!connection || this.disposed) return;
+    // While the client was looked up, VS Code's own call may have asked for this cursor: ride on.
+    const asked = this.flights.get(anchor.uri);
+    if (asked && !asked.done && typedSince(asked.anchor, anchor) === '') return;
     if (settings.cache !== false && this.cache.get(cacheKey(context.prefix, context.suffix, connection.model))) return;
     this.counters.prefetches++;
     const flight = this.launch(anchor, 'prefetch', connection, context, this.requestOptions(input, context, settings), settings);
@@ -216,15 +222,17 @@ export class InlineEngine {
     const anchor = anchorOf(input);
     const aboveOf = (line: number) => linesAboveLine(input, line);
 
-    if (settings.typingThrough !== false) {
+    const reuse = () => {
+      if (settings.typingThrough === false) return undefined;
       const reused = this.typingThrough.lookup(anchor, settings.hotStreak === false ? undefined : document, aboveOf);
-      if (reused) {
-        if (reused.source === 'hot-streak') this.counters.hotStreakHits++;
-        else this.counters.typingThroughHits++;
-        work();
-        return { ...reused, waited: false };
-      }
-    }
+      if (!reused) return undefined;
+      if (reused.source === 'hot-streak') this.counters.hotStreakHits++;
+      else this.counters.typingThroughHits++;
+      work();
+      return { ...reused, waited: false };
+    };
+    const reused = reuse();
+    if (reused) return reused;
 
     const context = gatherContext(input, settings.budget ?? DEFAULT_BUDGET);
     // Binary content anywhere in what would be sent (not only next to the cursor): nothing to continue.
@@ -236,7 +244,10 @@ export class InlineEngine {
     work();
     const connection = await this.getClient();
     workStarted = this.timers.now();
-    if (!connection || signal.aborted) return undefined;
+    if (!connection || signal.aborted || this.disposed) return undefined;
+    // An answer read while the client was looked up may already hold this cursor.
+    const readMeanwhile = reuse();
+    if (readMeanwhile) return readMeanwhile;
     const key = cacheKey(context.prefix, context.suffix, connection.model);
     if (settings.cache !== false) {
       const cached = this.cache.get(key);
@@ -260,7 +271,6 @@ export class InlineEngine {
       const agreement = typed === undefined ? 'disagrees' : current.agreement(typed);
       // Before its first token nothing is known: only a call at the very same cursor rides it then.
       if (typed !== undefined && (typed === '' || (agreement !== 'disagrees' && current.streaming))) {
-        this.counters.rides++;
         work();
         await current.ride(typed, signal);
         workStarted = this.timers.now();
@@ -270,6 +280,7 @@ export class InlineEngine {
         if (current.done && result && result !== 'failed' && result.text.length > typed.length && result.text.startsWith(typed)) {
           trace.requestAt = current.requestAt;
           trace.answeredAt = current.answeredAt;
+          this.counters.rides++;
           if (current.kind === 'prefetch') this.counters.prefetchHits++;
           return { text: result.text.slice(typed.length), replaceEnd: cursor.character + result.replaceLength, source: current.kind === 'prefetch' ? 'prefetch' : 'in-flight', waited: true };
         }
@@ -299,9 +310,12 @@ export class InlineEngine {
     // The rest of the prompt is gathered while the debounce runs, so it adds nothing to the wait.
     const options = this.requestOptions(input, context, settings);
     work();
-    if ((await waiting) !== 'ready') return undefined;
+    if ((await waiting) !== 'ready' || this.disposed) return undefined;
     workStarted = this.timers.now();
-    const flight = this.launch(anchor, 'call', connection, context, options, settings);
+    // A request for this very cursor that started while this call waited (the prefetch after an
+    // accept) is the same question: ride it rather than ask twice.
+    const same = this.flights.get(document.uri);
+    const flight = same && !same.done && settings.ride !== false && typedSince(same.anchor, anchor) === '' ? same : this.launch(anchor, 'call', connection, context, options, settings);
     work();
     await flight.ride('', signal);
     if (signal.aborted) return undefined;
@@ -309,7 +323,8 @@ export class InlineEngine {
     trace.answeredAt = flight.answeredAt;
     const result = flight.result;
     if (!result || result === 'failed') return undefined;
-    return { text: result.text, replaceEnd: cursor.character + result.replaceLength, source: 'network', waited: true };
+    if (flight.kind === 'prefetch') this.counters.prefetchHits++;
+    return { text: result.text, replaceEnd: cursor.character + result.replaceLength, source: flight.kind === 'prefetch' ? 'prefetch' : 'network', waited: true };
   }
 
   private requestOptions(input: CompletionInput, context: ReturnType<typeof gatherContext>, settings: EngineSettings): RequestOptions {
@@ -385,7 +400,7 @@ export class InlineEngine {
     this.counters.requests++;
     this.lastNetworkAt = flight.requestAt = this.timers.now();
     this.counters.promptChars += built.request.messages.reduce((n, m) => n + m.content.length, 0);
-    this.events.onRequest?.('start');
+    if (this.reading++ === 0) this.events.onRequest?.('start');
     const onAbort = () => this.counters.aborted++;
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -424,7 +439,7 @@ export class InlineEngine {
       return reader.finish(raw, result?.finishReason === 'length');
     } finally {
       signal.removeEventListener('abort', onAbort);
-      this.events.onRequest?.('end');
+      if (--this.reading === 0) this.events.onRequest?.('end');
     }
   }
 
@@ -459,6 +474,7 @@ export class InlineEngine {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const flight of this.flights.values()) flight.abort();
     this.flights.clear();
     for (const d of this.debouncers.values()) d.dispose();
@@ -485,5 +501,6 @@ function linesAboveLine(input: CompletionInput, line: number, count = 20): strin
 /** What a suggestion at the cursor is made against. */
 function anchorOf(input: CompletionInput): Anchor {
   const line = input.document.lineAt(input.cursor.line);
-  return { uri: input.document.uri, line: input.cursor.line, linePrefix: line.slice(0, input.cursor.character), lineSuffix: line.slice(input.cursor.character), above: linesAboveLine(input, input.cursor.line) };
+  const next = input.cursor.line + 1 < input.document.lineCount ? input.document.lineAt(input.cursor.line + 1).slice(0, MAX_LINE_LENGTH) : undefined;
+  return { uri: input.document.uri, line: input.cursor.line, linePrefix: line.slice(0, input.cursor.character), lineSuffix: line.slice(input.cursor.character), above: linesAboveLine(input, input.cursor.line), below: next };
 }

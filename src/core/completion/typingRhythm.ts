@@ -77,6 +77,14 @@ class Gaps {
   }
 }
 
+/**
+ * Whether a change that inserted `text` was a key that ends a statement: `;`, `{` or `}` (with the
+ * pair VS Code auto-closes), or Enter (its indentation, or the two lines of Enter between brackets).
+ */
+export function endsStatement(text: string): boolean {
+  return /^(?:[;{}]|\{\}|(?:\r?\n[ \t]*){1,2})$/.test(text);
+}
+
 export class TypingRhythm {
   /** VS Code's calls: whether a key starts a burst. */
   private readonly calls: Gaps;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Debouncer, type DebounceOutcome } from '../../../src/core/completion/debounce';
-import { DEFAULT_RHYTHM, keyKind, TypingRhythm } from '../../../src/core/completion/typingRhythm';
+import { DEFAULT_RHYTHM, endsStatement, keyKind, TypingRhythm } from '../../../src/core/completion/typingRhythm';
 import { FakeClock } from './support';
 
 describe('debounce', () => {
@@ -51,6 +51,11 @@ describe('debounce', () => {
 
 describe('typing rhythm (adaptive debounce)', () => {
   const typeAt = (rhythm: TypingRhythm, times: number[]) => times.forEach((t) => rhythm.keystroke(t));
+
+  it('tells a change that ended a statement: Enter (with its indentation, or between brackets), ;, { and }', () => {
+    for (const text of [';', '{', '}', '{}', '\n', '\n    ', '\r\n\t', '\n  \n']) assert.ok(endsStatement(text), JSON.stringify(text));
+    for (const text of ['a', ' ', '(', '()', ';;', '\n  x', 'foo();\n', '\n\n\n', '', '{ }']) assert.ok(!endsStatement(text), JSON.stringify(text));
+  });
 
   it('tells the key kinds apart: Enter and statement ends, word characters, the rest', () => {
     for (const prefix of ['', '    ', 'foo();', 'if (ok) {', '}', 'x = 1; ']) assert.equal(keyKind(prefix), 'statement-end', JSON.stringify(prefix));
