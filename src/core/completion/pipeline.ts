@@ -342,7 +342,8 @@ export class InlineEngine {
    * it, and an error is reported once, here.
    */
   private launch(anchor: Anchor, kind: Flight['kind'], connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions, settings: EngineSettings): Flight {
-    this.flights.get(anchor.uri)?.abort();
+    const previous = this.flights.get(anchor.uri);
+    previous?.abort();
     const flight = new Flight(anchor, kind, this.timers, RIDE_GRACE_MS);
     this.flights.set(anchor.uri, flight);
     const key = cacheKey(context.prefix, context.suffix, connection.model);
@@ -350,6 +351,9 @@ export class InlineEngine {
       const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
       let processed: Processed | undefined;
       try {
+        // One request per document on the wire too: the aborted one closes its connection before
+        // this one is sent (a moment; at most 100 ms if it is slow to let go).
+        if (previous && !previous.done) await this.settledOrAfter(previous, 100);
         try {
           processed = await this.request(connection, context, { ...options, prefill: usePrefill }, flight);
         } catch (error) {
@@ -376,6 +380,16 @@ export class InlineEngine {
       }
     })();
     return flight;
+  }
+
+  private settledOrAfter(flight: Flight, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.timers.setTimeout(resolve, ms);
+      void flight.settled.then(() => {
+        this.timers.clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private readerFor(context: ReturnType<typeof gatherContext>, options: RequestOptions, prefill: BuiltPrompt['prefill']): AnswerReader {

@@ -110,3 +110,24 @@ describe('zero-wait levers: near misses', () => {
     assert.equal(client.requests.length, 1, `${client.requests.length} requests`);
   });
 });
+
+describe('zero-wait levers: one request per document on the wire', () => {
+  it('a new request is sent only once the one it replaces has let go', async () => {
+    const client = scriptedClient((r) => (r.messages[1].content.includes('let q = z{{HOLE}}') ? '9;' : 'a long answer that streams for a while;'), { delayMs: 10, chunk: 1 });
+    const stream = client.stream.bind(client);
+    const settledAtSend: boolean[] = [];
+    const results: Promise<unknown>[] = [];
+    let settled = 0;
+    client.stream = (request, options) => {
+      settledAtSend.push(settled === results.length);
+      const s = stream(request, options);
+      results.push(s.result.then(() => settled++, () => settled++));
+      return s;
+    };
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), () => ({ debounceMs: 0, maxTokens: 64, multiline: 'never' }));
+    void engine.suggest(inputAt('let q = ', '\n'), new AbortController().signal);
+    await new Promise((r) => setTimeout(r, 40));
+    assert.equal((await engine.suggest(inputAt('let q = z', '\n'), new AbortController().signal))?.text, '9;');
+    assert.deepEqual(settledAtSend, [true, true], 'the second request went out while the first was still open');
+  });
+});
