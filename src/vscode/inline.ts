@@ -118,7 +118,8 @@ export function registerInline(services: Services): vscode.Disposable[] {
       if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0 || services.isExcluded(document.uri)) return;
       // The typing rhythm is read from the keys as they come, before VS Code's own wait.
       // Only where suggestions may come: typing elsewhere must not warm a connection to the provider.
-      if (keyTimes && mayComplete(services, document, false, readonly)) engine.keystroke(document.uri.toString(), endsStatement(event.contentChanges[0].text));
+      // (The scheme and the exclusions were checked above.)
+      if (keyTimes && !readonly.has(document) && automaticOn(services, document)) engine.keystroke(document.uri.toString(), endsStatement(event.contentChanges[0].text));
       const line = event.contentChanges[0].range.start.line;
       if (document.lineCount > 100_000) return;
       const from = Math.max(0, line - 3);
@@ -188,7 +189,11 @@ function mayComplete(services: Services, document: vscode.TextDocument, explicit
   // Read-only documents (a diff's original side, a content provider's or a read-only file system's
   // document, a file matched by `files.readonlyInclude`): a suggestion there could not be accepted.
   if (readonly.has(document)) return false;
-  if (explicit) return true;
+  return explicit || automaticOn(services, document);
+}
+
+/** Whether automatic suggestions are on for this document: settings, language, trust and the cap. */
+function automaticOn(services: Services, document: vscode.TextDocument): boolean {
   const settings = services.settings();
   if (!settings.inline.enabled || !inlineLanguageEnabled(settings.inline, document.languageId)) return false;
   if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return false;

@@ -1,6 +1,6 @@
 // An LRU cache of suggestions keyed by the text around the cursor, and typing-through: while the
 // user types the start of a suggestion already shown, the rest of it is the answer (no request).
-import { typedSince, type Anchor } from './flight';
+import { suffixKept, typedSince, type Anchor } from './flight';
 import type { DocumentView, Suggestion } from './types';
 
 export class LruCache<V> {
@@ -102,8 +102,7 @@ function typedAcrossLines(s: Shown, now: Anchor, replaceLength: number, document
   let lines = 0;
   for (let at = text.indexOf(document.eol); at >= 0 && lines < now.line - s.line; at = text.indexOf(document.eol, at + 1)) lines++;
   if (lines < now.line - s.line) return undefined;
-  const suffixKept = replaceLength > 0 ? now.lineSuffix.startsWith(s.lineSuffix.slice(0, replaceLength)) : now.lineSuffix === s.lineSuffix;
-  if (!suffixKept || aboveOf(s.line) !== s.above) return undefined;
+  if (!suffixKept(s, now, replaceLength) || aboveOf(s.line) !== s.above) return undefined;
   const first = document.lineAt(s.line);
   if (!first.startsWith(s.linePrefix)) return undefined;
   const typed = [first.slice(s.linePrefix.length)];

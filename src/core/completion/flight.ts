@@ -30,8 +30,15 @@ export interface Anchor {
  */
 export function typedSince(anchor: Anchor, now: Anchor, replaceLength = 0): string | undefined {
   if (anchor.uri !== now.uri || anchor.line !== now.line || anchor.above !== now.above || !now.linePrefix.startsWith(anchor.linePrefix)) return undefined;
-  const suffixKept = replaceLength > 0 ? now.lineSuffix.startsWith(anchor.lineSuffix.slice(0, replaceLength)) : now.lineSuffix === anchor.lineSuffix;
-  return suffixKept ? now.linePrefix.slice(anchor.linePrefix.length) : undefined;
+  return suffixKept(anchor, now, replaceLength) ? now.linePrefix.slice(anchor.linePrefix.length) : undefined;
+}
+
+/**
+ * Whether what followed the cursor at `anchor` still follows it `now`: the whole rest of the line,
+ * or, when the suggestion replaces `replaceLength` closers after the cursor, those closers.
+ */
+export function suffixKept(anchor: Pick<Anchor, 'lineSuffix'>, now: Pick<Anchor, 'lineSuffix'>, replaceLength = 0): boolean {
+  return replaceLength > 0 ? now.lineSuffix.startsWith(anchor.lineSuffix.slice(0, replaceLength)) : now.lineSuffix === anchor.lineSuffix;
 }
 
 export type Agreement = 'agrees' | 'unknown' | 'disagrees';

@@ -148,13 +148,21 @@ export class InlineEngine {
   keystroke(uri: string, endsStatement = false): void {
     const now = this.timers.now();
     this.rhythmOf(uri).keyTold(now, endsStatement);
-    if (this.debouncers.has(uri) && now - this.lastNetworkAt >= WARM_AFTER_IDLE_MS) {
-      this.lastNetworkAt = now;
-      this.counters.warmups++;
-      this.getClient()
-        .then((connection) => connection?.client.warm())
-        .catch(() => undefined);
-    }
+    if (this.debouncers.has(uri)) this.warmIfIdle(now, async () => (await this.getClient())?.client.warm());
+  }
+
+  /** No request for `WARM_AFTER_IDLE_MS`: the keep-alive connection may have closed, open one now. */
+  private warmIfIdle(now: number, warm: () => Promise<void>): void {
+    if (now - this.lastNetworkAt < WARM_AFTER_IDLE_MS) return;
+    this.lastNetworkAt = now;
+    this.counters.warmups++;
+    warm().catch(() => undefined);
+  }
+
+  /** The request in flight for this very cursor, still being read, if there is one. */
+  private askingAt(anchor: Anchor): Flight | undefined {
+    const flight = this.flights.get(anchor.uri);
+    return flight && !flight.done && typedSince(flight.anchor, anchor) === '' ? flight : undefined;
   }
 
   /** One suggestion for the cursor, or undefined. Settles promptly when `signal` aborts. */
@@ -189,15 +197,13 @@ export class InlineEngine {
     if (settings.prefetch === false || prefilter(input)) return;
     const anchor = anchorOf(input);
     if (settings.typingThrough !== false && this.typingThrough.lookup(anchor, settings.hotStreak === false ? undefined : input.document, (line) => linesAboveLine(input, line))) return;
-    const current = this.flights.get(anchor.uri);
-    if (current && !current.done && typedSince(current.anchor, anchor) === '') return;
+    if (this.askingAt(anchor)) return;
     const context = gatherContext(input, settings.budget ?? DEFAULT_BUDGET);
     if (looksBinary(context.prefix) || looksBinary(context.suffix)) return;
     const connection = await this.getClient();
     if (!connection || this.disposed) return;
     // While the client was looked up, VS Code's own call may have asked for this cursor: ride on.
-    const asked = this.flights.get(anchor.uri);
-    if (asked && !asked.done && typedSince(asked.anchor, anchor) === '') return;
+    if (this.askingAt(anchor)) return;
     if (settings.cache !== false && this.cache.get(cacheKey(context.prefix, context.suffix, connection.model))) return;
     this.counters.prefetches++;
     const flight = this.launch(anchor, 'prefetch', connection, context, this.requestOptions(input, context, settings), settings);
@@ -294,11 +300,7 @@ export class InlineEngine {
     // Typing starts after an idle gap: open the connection during the debounce, so the TLS
     // handshake is not on the critical path (the client skips a connection still in use).
     const now = this.timers.now();
-    if (now - this.lastNetworkAt >= WARM_AFTER_IDLE_MS) {
-      this.counters.warmups++;
-      connection.client.warm().catch(() => undefined);
-      this.lastNetworkAt = now;
-    }
+    this.warmIfIdle(now, () => connection.client.warm());
     const debouncer = this.debouncers.get(document.uri) ?? new Debouncer(this.timers);
     this.debouncers.set(document.uri, debouncer);
     const rhythm = this.rhythmOf(document.uri);
@@ -314,8 +316,8 @@ export class InlineEngine {
     workStarted = this.timers.now();
     // A request for this very cursor that started while this call waited (the prefetch after an
     // accept) is the same question: ride it rather than ask twice.
-    const same = this.flights.get(document.uri);
-    const flight = same && !same.done && settings.ride !== false && typedSince(same.anchor, anchor) === '' ? same : this.launch(anchor, 'call', connection, context, options, settings);
+    const same = settings.ride !== false ? this.askingAt(anchor) : undefined;
+    const flight = same ?? this.launch(anchor, 'call', connection, context, options, settings);
     work();
     await flight.ride('', signal);
     if (signal.aborted) return undefined;
