@@ -5,12 +5,20 @@
 export const PROVIDER_IDS = ['openrouter', 'aimlapi', 'anthropic', 'ollama', 'custom'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 export type MultilineMode = 'auto' | 'always' | 'never';
+/**
+ * `kestrel.openrouter.sort`: how OpenRouter picks the provider behind a model. `auto`: the lowest
+ * latency for inline suggestions, OpenRouter's own default for the chat and the actions; `default`:
+ * OpenRouter's default everywhere; the others: that order for every request (docs/providers.md).
+ */
+export const OPENROUTER_SORTS = ['auto', 'latency', 'throughput', 'price', 'default'] as const;
+export type OpenRouterSort = (typeof OPENROUTER_SORTS)[number];
 
 export interface KestrelSettings {
   provider: ProviderId;
   baseUrl: string;
   model: string;
   chatModel: string;
+  openrouter: { sort: OpenRouterSort };
   inline: {
     enabled: boolean;
     /** The user's map (or the default). */
@@ -129,6 +137,7 @@ export function readSettings(get: SettingGetter, scoped?: ScopedGetter): Kestrel
     baseUrl: str(get('kestrel.baseUrl'), '').replace(/\/+$/, ''),
     model: str(get('kestrel.model'), ''),
     chatModel: str(get('kestrel.chat.model'), ''),
+    openrouter: { sort: oneOf(get('kestrel.openrouter.sort'), OPENROUTER_SORTS, 'auto') },
     inline: inlineSettings(get, scoped),
     exclude: Array.isArray(exclude) ? exclude.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [...DEFAULT_EXCLUDE],
     usage: { dailyLimitUsd: num(get('kestrel.usage.dailyLimitUsd'), 0, 0, 1e6) },

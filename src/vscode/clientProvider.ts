@@ -10,6 +10,7 @@ import { createChatClient, type Client, type RequestLogEntry } from '../core/cli
 import { keyOrigin, PRESETS, resolveProvider, type ResolvedProvider } from '../core/client/presets';
 import { isLoopbackHost, selectProxy, type ProxyChoice } from '../core/client/proxy';
 import { createRateLimits } from '../core/client/rateLimits';
+import { shapedClient } from '../core/client/shape';
 import { FIXES, type FixId, type SetupProblem } from '../core/fixes';
 import type { KestrelSettings } from '../core/config';
 import type { ModelInfo } from '../core/client/types';
@@ -41,6 +42,8 @@ export class ClientProvider implements vscode.Disposable {
   private readonly plainHttpAllowed = new Set<string>();
   /** Per origin: the pause a provider asked for, whichever client it told. */
   private readonly rateLimits = createRateLimits(realClock);
+  /** The shared client each handle shapes its requests for (a handle from an older client is not reused). */
+  private readonly baseOf = new WeakMap<ClientHandle, Client>();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -144,7 +147,7 @@ export class ClientProvider implements vscode.Disposable {
     const current = this.resolved === resolved;
     const id = `${purpose}\n${key ?? ''}`;
     const kept = current ? resolved.handles.get(id) : undefined;
-    if (kept && kept.client === this.cached?.client) return kept;
+    if (kept && this.baseOf.get(kept) === this.cached?.client) return kept;
     const { provider, proxy } = resolved;
     const signature = JSON.stringify([provider.baseUrl, key ?? '', provider.headers, proxy]);
     if (this.cached?.signature !== signature) {
@@ -162,7 +165,10 @@ export class ClientProvider implements vscode.Disposable {
       };
       void old?.dispose();
     }
-    const handle: ClientHandle = { client: this.cached.client, model, providerId: provider.id, prefill: provider.prefill };
+    // OpenRouter's routing and the chat's prompt-cache breakpoint (src/core/client/shape.ts).
+    const client = shapedClient(this.cached.client, { providerId: provider.id, purpose, sort: resolved.settings.openrouter.sort });
+    const handle: ClientHandle = { client, model, providerId: provider.id, prefill: provider.prefill };
+    this.baseOf.set(handle, this.cached.client);
     if (current) resolved.handles.set(id, handle);
     return handle;
   }

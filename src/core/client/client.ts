@@ -24,6 +24,9 @@ export interface RequestLogEntry {
   totalMs?: number;
   promptTokens?: number;
   completionTokens?: number;
+  /** Of the prompt tokens, read from and written to the provider's prompt cache. */
+  cachedTokens?: number;
+  cacheWriteTokens?: number;
   costUsd?: number;
   usage?: Usage;
   /** Characters of the request's messages; set once the request went out (chat completions). */
@@ -78,7 +81,7 @@ export function requestBody(request: ChatRequest, stream: boolean): Record<strin
   const stop = cleanStops(request.stop);
   return {
     model: request.model,
-    messages: request.messages,
+    messages: withBreakpoint(request.messages, request.cacheAfter),
     stream,
     ...(stream ? { stream_options: { include_usage: true } } : {}),
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
@@ -88,6 +91,11 @@ export function requestBody(request: ChatRequest, stream: boolean): Record<strin
   };
 }
 
+/** The messages with an ephemeral `cache_control` breakpoint on the whole content of message `at`. */
+function withBreakpoint(messages: ChatRequest['messages'], at: number | undefined): unknown[] {
+  if (at === undefined || !Number.isInteger(at) || at < 0 || at >= messages.length) return messages;
+  return messages.map((m, i) => (i === at ? { ...m, content: [{ type: 'text', text: m.content, cache_control: { type: 'ephemeral' } }] } : m));
+}
 
 export function createChatClient(options: ClientOptions): Client {
   const clock = options.clock ?? realClock;
@@ -202,6 +210,8 @@ export function createChatClient(options: ClientOptions): Client {
         entry.usage = answer.usage;
         entry.promptTokens = answer.usage.promptTokens;
         entry.completionTokens = answer.usage.completionTokens;
+        if (answer.usage.cachedTokens) entry.cachedTokens = answer.usage.cachedTokens;
+        if (answer.usage.cacheWriteTokens) entry.cacheWriteTokens = answer.usage.cacheWriteTokens;
         entry.costUsd = answer.usage.costUsd;
       }
       log(entry);

@@ -15,6 +15,12 @@ export interface ChatRequest {
   temperature?: number;
   /** Sent as-is after client-side clean-up: at most 4, none blank (docs/providers.md). */
   stop?: string[];
+  /**
+   * The index of the message that ends the prompt's stable part (the chat's system prompt and
+   * attached code): its content goes as one text part with a `cache_control` breakpoint. Kept only
+   * where prompt caching works (src/core/client/shape.ts); everywhere else the message stays a string.
+   */
+  cacheAfter?: number;
   /** Provider-specific top-level fields (OpenRouter `provider`, vLLM `continue_final_message`, …). */
   extra?: Record<string, unknown>;
 }
@@ -25,7 +31,10 @@ export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' |
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** Of the prompt tokens, how many were read from the provider's prompt cache. */
   cachedTokens?: number;
+  /** Of the prompt tokens, how many were written to the prompt cache (OpenRouter's `cache_write_tokens`). */
+  cacheWriteTokens?: number;
   /** USD, when the provider reports it (OpenRouter's `usage.cost`). */
   costUsd?: number;
 }
