@@ -20,6 +20,10 @@ export interface UsageTotals {
   estimatedRequests: number;
   /** Requests of a model with no known price: counted at $0 and shown as "cost unknown". */
   unpricedRequests: number;
+  /** Of the prompt tokens, read from the provider's prompt cache (0 in a ledger stored before they were counted). */
+  cachedTokens: number;
+  /** Of the prompt tokens, written to the provider's prompt cache. */
+  cacheWriteTokens: number;
 }
 
 /** day (YYYY-MM-DD, local time) -> model -> totals */
@@ -28,7 +32,7 @@ export type UsageData = Record<string, Record<string, UsageTotals>>;
 export const USAGE_DAYS_KEPT = 90;
 const MODELS_PER_DAY = 50;
 
-const zero = (): UsageTotals => ({ requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, estimatedTokens: 0, estimatedCostUsd: 0, estimatedRequests: 0, unpricedRequests: 0 });
+const zero = (): UsageTotals => ({ requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, estimatedTokens: 0, estimatedCostUsd: 0, estimatedRequests: 0, unpricedRequests: 0, cachedTokens: 0, cacheWriteTokens: 0 });
 
 /** The one rule for tokens nobody counted: about four characters each. */
 export const CHARS_PER_TOKEN = 4;
@@ -61,6 +65,9 @@ export interface Charge {
   costUsd: number;
   /** How many of the tokens are estimates. */
   estimatedTokens: number;
+  /** Of the prompt tokens, read from and written to the provider's prompt cache. */
+  cachedTokens: number;
+  cacheWriteTokens: number;
   /** The cost is tokens × price, not the provider's figure. */
   costEstimated: boolean;
   /** No price is known (or the figure was absurd): counted at $0, shown as unknown. */
@@ -68,17 +75,31 @@ export interface Charge {
 }
 
 /**
+ * What reading from and writing to the prompt cache costs, as a share of the prompt price, when the
+ * model's price says nothing of it: Anthropic's rates (a cache hit a tenth of the input price, a
+ * five-minute write a quarter more), the only models Kestrel asks to cache (docs/providers.md).
+ */
+export const CACHE_READ_SHARE = 0.1;
+export const CACHE_WRITE_SHARE = 1.25;
+
+/**
  * Prices one request. Tokens: the provider's count when it is a sane figure, else characters / 4.
- * Cost: the provider's `usage.cost` when it is a sane figure, else tokens × `price`, else unknown.
+ * Cost: the provider's `usage.cost` when it is a sane figure, else tokens × `price` (prompt tokens
+ * read from the cache at the cache-read price, those written at the cache-write price), else unknown.
  * A negative, non-finite or absurd figure is never recorded, so no request lowers a day's total.
  */
 export function chargeFor(facts: RequestFacts, price: ModelPrice | undefined): Charge {
   const prompt = tokens(facts.usage?.promptTokens, facts.promptChars, PROMPT_TOKEN_SLACK);
   const completion = tokens(facts.usage?.completionTokens, facts.completionChars, COMPLETION_TOKEN_SLACK);
-  const counted = { promptTokens: prompt.count, completionTokens: completion.count, estimatedTokens: prompt.estimated + completion.estimated };
+  // Parts of a counted prompt: never more than the prompt itself, nothing when the prompt was estimated.
+  const part = (n: number | undefined, room: number) => (prompt.estimated === 0 && typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), room) : 0);
+  const cachedTokens = part(facts.usage?.cachedTokens, prompt.count);
+  const cacheWriteTokens = part(facts.usage?.cacheWriteTokens, prompt.count - cachedTokens);
+  const counted = { promptTokens: prompt.count, completionTokens: completion.count, estimatedTokens: prompt.estimated + completion.estimated, cachedTokens, cacheWriteTokens };
   const reported = facts.usage?.costUsd;
   if (saneCost(reported)) return { ...counted, costUsd: reported, costEstimated: false, costUnknown: false };
-  const computed = price ? (prompt.count * price.prompt + completion.count * price.completion) / 1e6 : undefined;
+  const promptCost = price ? (prompt.count - cachedTokens - cacheWriteTokens) * price.prompt + cachedTokens * (price.cacheRead ?? price.prompt * CACHE_READ_SHARE) + cacheWriteTokens * (price.cacheWrite ?? price.prompt * CACHE_WRITE_SHARE) : 0;
+  const computed = price ? (promptCost + completion.count * price.completion) / 1e6 : undefined;
   if (!saneCost(computed)) return { ...counted, costUsd: 0, costEstimated: false, costUnknown: true };
   return { ...counted, costUsd: computed, costEstimated: computed > 0, costUnknown: false };
 }
@@ -132,6 +153,8 @@ export class UsageLedger {
     t.completionTokens += charge.completionTokens;
     t.costUsd += charge.costUsd;
     t.estimatedTokens += charge.estimatedTokens;
+    t.cachedTokens += charge.cachedTokens;
+    t.cacheWriteTokens += charge.cacheWriteTokens;
     if (charge.costEstimated) t.estimatedCostUsd += charge.costUsd;
     if (charge.estimatedTokens > 0 || charge.costEstimated || charge.costUnknown) t.estimatedRequests += 1;
     if (charge.costUnknown) t.unpricedRequests += 1;
@@ -167,7 +190,10 @@ function sum(list: UsageTotals[]): UsageTotals {
   return total;
 }
 
-/** Stored data comes from globalState: keep only well-formed entries (a ledger stored before the estimate fields loads with them at 0). */
+/**
+ * Stored data comes from globalState: keep only well-formed entries (a ledger stored before the
+ * estimate or prompt-cache fields loads with them at 0).
+ */
 function sanitize(data: unknown): UsageData {
   const out: UsageData = {};
   if (!data || typeof data !== 'object') return out;
@@ -179,15 +205,19 @@ function sanitize(data: unknown): UsageData {
       if (v && typeof v === 'object') {
         const requests = n(v.requests);
         const costUsd = n(v.costUsd);
+        const promptTokens = n(v.promptTokens);
+        const cachedTokens = Math.min(promptTokens, n(v.cachedTokens));
         (out[day] ??= modelMap())[model] = {
           requests,
-          promptTokens: n(v.promptTokens),
+          promptTokens,
           completionTokens: n(v.completionTokens),
           costUsd,
           estimatedTokens: n(v.estimatedTokens),
           estimatedCostUsd: Math.min(costUsd, n(v.estimatedCostUsd)),
           estimatedRequests: Math.min(requests, n(v.estimatedRequests)),
           unpricedRequests: Math.min(requests, n(v.unpricedRequests)),
+          cachedTokens,
+          cacheWriteTokens: Math.min(promptTokens - cachedTokens, n(v.cacheWriteTokens)),
         };
       }
     }
@@ -225,6 +255,19 @@ export function usageMarkdown(ledger: UsageLedger, now: Date): string {
     const tokens = (n: number) => `${t.estimatedTokens > 0 ? '≈' : ''}${n.toLocaleString('en-US')}`;
     const cost = costUnknown(t) ? 'cost unknown' : `${t.estimatedCostUsd > 0 ? '≈' : ''}${t.costUsd.toFixed(4)}${t.unpricedRequests > 0 ? ` + cost unknown (${t.unpricedRequests})` : ''}`;
     lines.push(`| ${day} | ${escapeMarkdown(model)} | ${t.requests} | ${tokens(t.promptTokens)} | ${tokens(t.completionTokens)} | ${cost} |`);
+  }
+  const cached = rows.filter((r) => r.totals.cachedTokens > 0 || r.totals.cacheWriteTokens > 0);
+  if (cached.length) {
+    lines.push(
+      '',
+      '## Prompt cache',
+      '',
+      `Of the prompt tokens above, those the provider read from its prompt cache (billed at about a tenth of the prompt price) and those it wrote to it (about ${CACHE_WRITE_SHARE} times). Today: ${today.cachedTokens.toLocaleString('en-US')} read, ${today.cacheWriteTokens.toLocaleString('en-US')} written.`,
+      '',
+      '| day | model | prompt tokens | read from cache | written to cache |',
+      '|---|---|---:|---:|---:|',
+    );
+    for (const { day, model, totals: t } of cached) lines.push(`| ${day} | ${escapeMarkdown(model)} | ${t.promptTokens.toLocaleString('en-US')} | ${t.cachedTokens.toLocaleString('en-US')} | ${t.cacheWriteTokens.toLocaleString('en-US')} |`);
   }
   const estimated = rows.some((r) => r.totals.estimatedRequests > 0);
   if (estimated) {

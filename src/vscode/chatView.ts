@@ -3,6 +3,7 @@
 // that pass the protocol's validation.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { stablePrefixEnd } from '../core/chat/cache';
 import { addUsage, messagesWithinBudget, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
 import { KestrelError } from '../core/client/errors';
@@ -246,7 +247,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       const { turns, leftOut } = withoutExcluded(conversation, (uri) => this.isExcluded(uri));
       this.tellLeftOut(leftOut);
       const messages = messagesWithinBudget(turns, BUDGET_CHARS);
-      const stream = handle.client.stream({ model: handle.model, messages, maxTokens: 4096, temperature: 0.3 }, { signal: abort.signal });
+      // The stable part ends where a prompt-cache breakpoint may go (kept only where caching works).
+      const stream = handle.client.stream({ model: handle.model, messages, cacheAfter: stablePrefixEnd(messages, turns), maxTokens: 4096, temperature: 0.3 }, { signal: abort.signal });
       for await (const delta of stream) {
         answer.content += delta;
         this.queueDelta(answer.id, delta);

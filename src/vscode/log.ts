@@ -9,6 +9,7 @@ export function describeRequest(e: RequestLogEntry): string {
   if (e.promptTokens !== undefined || e.completionTokens !== undefined) {
     parts.push(`${e.promptTokens ?? '?'} prompt + ${e.completionTokens ?? '?'} completion tokens`);
   }
+  if (e.cachedTokens || e.cacheWriteTokens) parts.push(`prompt cache: ${e.cachedTokens ?? 0} read, ${e.cacheWriteTokens ?? 0} written`);
   if (e.costUsd !== undefined) parts.push(`$${e.costUsd.toFixed(6)}`);
   if (e.retries) parts.push(`${e.retries} ${e.retries === 1 ? 'retry' : 'retries'}`);
   if (e.errorKind) parts.push(`error: ${e.errorKind}`);

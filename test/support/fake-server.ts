@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { demoAnswer } from './demo';
 import { faultAt, sendHuge, type Fault } from './faults';
-import { BASE_PATH, ChunkWriter, completionBody, defaultMessage, errorEnvelope, KEEP_ALIVE, keepsAlive, keyRefusal, modelList, naturalFinish, stopFinish, streamHeaders, validate, type Flavour } from './flavours';
+import { DEFAULT_MODELS } from './flavours';
+import { BASE_PATH, ChunkWriter, completionBody, defaultMessage, errorEnvelope, KEEP_ALIVE, keepsAlive, keyRefusal, modelList, naturalFinish, openRouterCost, PromptCache, retiredMessage, stopFinish, streamHeaders, validate, type Flavour } from './flavours';
 
 export { DEFAULT_MODELS, errorEnvelope, type Flavour } from './flavours';
 export type { Fault } from './faults';
@@ -37,7 +38,7 @@ export interface FakeReply {
   firstByteDelayMs?: number;
   tokensPerSecond?: number;
   finishReason?: string;
-  usage?: { prompt_tokens: number; completion_tokens: number; cost?: number };
+  usage?: { prompt_tokens: number; completion_tokens: number; cost?: number; cached_tokens?: number; cache_write_tokens?: number };
 }
 
 export interface LoggedRequest {
@@ -74,6 +75,8 @@ export interface FakeServerOptions {
   requireKey?: string;
   /** Plausible answers for the sandbox's offline demo. */
   demo?: boolean;
+  /** Models the provider retired: left out of its list, and a request for one gets its 404 (`retiredMessage`). */
+  retired?: string[];
 }
 
 export interface FakeServer {
@@ -116,6 +119,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const carried = new WeakMap<Socket, LoggedRequest[]>();
   let connections = 0;
   let generation = 0;
+  const promptCache = new PromptCache();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error) => {
@@ -161,11 +165,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       return sendError(res, 401, keyRefusal(flavour));
     }
     if (req.method === 'GET' && url.pathname === `${basePath}/models`) {
-      return sendJson(res, 200, modelList(flavour, options.models));
+      const listed = options.models ?? (DEFAULT_MODELS[flavour] as unknown[]);
+      return sendJson(res, 200, modelList(flavour, options.retired ? listed.filter((m) => !options.retired!.includes((m as { id?: string }).id ?? '')) : options.models));
     }
     if (req.method !== 'POST' || url.pathname !== `${basePath}/chat/completions`) {
       return sendJson(res, 404, { error: { code: 404, message: `No route for ${req.method} ${url.pathname}` } });
     }
+    const asked = (body as { model?: unknown } | undefined)?.model;
+    if (typeof asked === 'string' && options.retired?.includes(asked)) return sendError(res, 404, retiredMessage(flavour, asked));
     const reply = queue.shift() ?? (await respond(logged));
     const problem = validate(flavour, body, options.models);
     if (problem && reply.status === undefined) return sendError(res, problem.status, problem.message);
@@ -212,8 +219,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       }
     }
     const pieces = reply.chunks && text === reply.chunks.join('') ? reply.chunks : tokenize(text);
-    const usage = reply.usage ?? { prompt_tokens: Math.ceil(JSON.stringify(request.body ?? '').length / 4), completion_tokens: pieces.length, ...(flavour === 'openrouter' ? { cost: pieces.length * 4e-6 } : {}) };
     const model = requested?.model ?? 'fake-model';
+    const usage = reply.usage ?? countedUsage(request.body, pieces.length, model);
     const id = `gen-${requests.length}`;
     if (reply.responseBytes !== undefined) return sendHuge(res, request, reply.responseBytes, stream, id, model, alive);
 
@@ -249,6 +256,15 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     for (const data of chunks.closing(pieces.length, usage)) write(data);
     if (chunks.sendsDone && reply.fault !== 'no-done') write('data: [DONE]\n\n');
     res.end();
+  }
+
+  /** The usage the flavour reports: OpenRouter adds its prompt cache and a cost. */
+  function countedUsage(body: unknown, completionTokens: number, model: string): FakeReply['usage'] & object {
+    const counts = { prompt_tokens: Math.ceil(JSON.stringify(body ?? '').length / 4), completion_tokens: completionTokens };
+    if (flavour !== 'openrouter') return counts;
+    const cache = promptCache.consider(body);
+    const usage = { ...counts, cached_tokens: cache.cached, cache_write_tokens: cache.written };
+    return { ...usage, cost: openRouterCost(model, usage) };
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -25,7 +25,71 @@ export const DEFAULT_MODELS = {
   openai: [{ id: 'qwen2.5-coder:7b' }, { id: 'llama3.2:3b' }],
 } satisfies Record<Flavour, unknown[]>;
 
-export type Usage = { prompt_tokens: number; completion_tokens: number; cost?: number };
+export type Usage = { prompt_tokens: number; completion_tokens: number; cost?: number; cached_tokens?: number; cache_write_tokens?: number };
+
+/**
+ * OpenRouter's prompt cache for Claude (docs/providers.md, "Prompt caching"): a request whose
+ * messages carry a `cache_control` breakpoint (or with one at the top level, meaning the last
+ * message) writes the prompt up to the breakpoint to the cache; a later request that starts with a
+ * prefix written before, ending at a message boundary up to 20 messages before its breakpoint, reads
+ * that prefix from the cache. Below the model's minimum nothing is cached and nothing says so.
+ * Tokens are characters / 4 of the messages' text. Only Anthropic models cache.
+ */
+export class PromptCache {
+  private readonly written = new Set<string>();
+
+  /** The smallest prompt prefix the model caches, in tokens. */
+  static minimum(model: string): number {
+    return /haiku-4|4[.-]5/.test(model) ? 4096 : /3[.-]5-haiku|haiku-3[.-]5/.test(model) ? 2048 : 1024;
+  }
+
+  /** Reads and writes the cache for one request body: the tokens read from it and written to it. */
+  consider(body: unknown): { cached: number; written: number } {
+    const b = (body ?? {}) as { model?: unknown; messages?: unknown; cache_control?: unknown };
+    const none = { cached: 0, written: 0 };
+    if (typeof b.model !== 'string' || !/^anthropic\//.test(b.model) || !Array.isArray(b.messages)) return none;
+    const messages = b.messages as { role?: unknown; content?: unknown }[];
+    const marked = (m: { content?: unknown }) => Array.isArray(m.content) && m.content.some((part) => (part as { cache_control?: unknown })?.cache_control);
+    let breakpoint = -1;
+    messages.forEach((m, i) => {
+      if (marked(m)) breakpoint = i;
+    });
+    if (b.cache_control) breakpoint = messages.length - 1;
+    if (breakpoint < 0) return none;
+    const text = (m: { content?: unknown }) => (typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p) => String((p as { text?: unknown })?.text ?? '')).join('') : '');
+    const minimum = PromptCache.minimum(b.model);
+    let chars = 0;
+    const prefixes = messages.slice(0, breakpoint + 1).map((m, i) => {
+      chars += text(m).length;
+      return { key: JSON.stringify([b.model, messages.slice(0, i + 1).map((x) => [x.role, text(x)])]), tokens: Math.ceil(chars / 4) };
+    });
+    const last = prefixes[breakpoint];
+    if (last.tokens < minimum) return none;
+    let cached = 0;
+    for (let i = breakpoint; i >= Math.max(0, breakpoint - 20); i--) {
+      if (this.written.has(prefixes[i].key) && prefixes[i].tokens >= minimum) {
+        cached = prefixes[i].tokens;
+        break;
+      }
+    }
+    if (cached === last.tokens) return { cached, written: 0 };
+    this.written.add(last.key);
+    return { cached, written: last.tokens - cached };
+  }
+}
+
+/**
+ * What the fake OpenRouter bills, in USD: the model's listed prices (Claude 3.5 Haiku's when it lists
+ * none), prompt tokens read from the cache at a tenth of the prompt price, written at 1.25 times.
+ */
+export function openRouterCost(model: string, usage: Usage): number {
+  const listed = DEFAULT_MODELS.openrouter.find((m) => m.id === model)?.pricing;
+  const prompt = Number(listed?.prompt ?? 0.0000008);
+  const completion = Number(listed?.completion ?? 0.000004);
+  const cached = usage.cached_tokens ?? 0;
+  const written = usage.cache_write_tokens ?? 0;
+  return (usage.prompt_tokens - cached - written) * prompt + cached * prompt * 0.1 + written * prompt * 1.25 + usage.completion_tokens * completion;
+}
 
 export function modelList(flavour: Flavour, models?: unknown[]): unknown {
   const data = models ?? DEFAULT_MODELS[flavour];
@@ -47,6 +111,18 @@ export function defaultMessage(status: number): string {
     529: 'Overloaded',
   };
   return messages[status] ?? `Error ${status}`;
+}
+
+/**
+ * How each provider refuses a model it no longer serves, with 404 in its own envelope
+ * (docs/providers.md): Anthropic's `not_found_error` names the model; OpenRouter has no endpoint for
+ * it; AI/ML API and OpenAI-style servers say it does not exist.
+ */
+export function retiredMessage(flavour: Flavour, model: string): string {
+  if (flavour === 'anthropic') return `model: ${model}`;
+  if (flavour === 'openrouter') return `No endpoints found for ${model}.`;
+  if (flavour === 'aimlapi') return `Model ${model} is no longer supported`;
+  return `The model \`${model}\` does not exist`;
 }
 
 /** The 401 message for a missing or wrong key. */
@@ -100,8 +176,13 @@ export function completionBody(flavour: Flavour, id: string, model: string, text
     object: 'chat.completion',
     model,
     choices: [{ index: 0, message: { role: 'assistant', content: text, ...(flavour === 'aimlapi' ? { reasoning_content: '' } : {}) }, finish_reason: finish }],
-    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    usage: { ...usageCounts(usage), total_tokens: usage.prompt_tokens + usage.completion_tokens, ...(flavour === 'openrouter' ? { prompt_tokens_details: { cached_tokens: usage.cached_tokens ?? 0, cache_write_tokens: usage.cache_write_tokens ?? 0 } } : {}) },
   };
+}
+
+function usageCounts(usage: Usage): Omit<Usage, 'cached_tokens' | 'cache_write_tokens'> {
+  const { cached_tokens: _read, cache_write_tokens: _written, ...counts } = usage;
+  return counts;
 }
 
 /** The headers of a streamed answer (OpenRouter names its generation). */
@@ -143,10 +224,11 @@ export class ChunkWriter {
   /** What ends the answer after `pieces` content chunks: the finish chunk and the usage. */
   closing(pieces: number, usage: Usage): string[] {
     const { flavour, id, model, finish } = this;
+    const { cached_tokens, cache_write_tokens, ...counts } = usage;
     if (flavour === 'aimlapi') return [`data: ${JSON.stringify({ id: '', object: 'chat.completion.chunk', model, choices: [{ index: 0, finish_reason: finish }], usage })}\n\n`];
     return [
       this.chunk({ content: '' }, finish, pieces + 1),
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens, prompt_tokens_details: { cached_tokens: 0 } } })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [], usage: { ...counts, total_tokens: usage.prompt_tokens + usage.completion_tokens, prompt_tokens_details: { cached_tokens: cached_tokens ?? 0, ...(flavour === 'openrouter' ? { cache_write_tokens: cache_write_tokens ?? 0 } : {}) } } })}\n\n`,
     ];
   }
 

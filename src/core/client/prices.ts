@@ -10,6 +10,9 @@ import type { ProviderId } from '../config';
 export interface ModelPrice {
   prompt: number;
   completion: number;
+  /** A prompt token read from, or written to, the prompt cache; when absent, Anthropic's shares of `prompt` (src/core/usage.ts). */
+  cacheRead?: number;
+  cacheWrite?: number;
 }
 
 export const FREE: ModelPrice = Object.freeze({ prompt: 0, completion: 0 });

@@ -39,12 +39,16 @@ export function usageOf(raw: unknown): Usage | undefined {
   const promptTokens = num(u.prompt_tokens) ?? num(u.input_tokens);
   const completionTokens = num(u.completion_tokens) ?? num(u.output_tokens);
   if (promptTokens === undefined && completionTokens === undefined) return undefined;
-  const cached = num((u.prompt_tokens_details as Record<string, unknown> | undefined)?.cached_tokens);
+  const details = u.prompt_tokens_details && typeof u.prompt_tokens_details === 'object' ? (u.prompt_tokens_details as Record<string, unknown>) : undefined;
+  const cached = num(details?.cached_tokens);
+  // OpenRouter's name for the tokens a prompt-cache breakpoint wrote (docs/providers.md).
+  const written = num(details?.cache_write_tokens);
   const cost = num(u.cost);
   return {
     promptTokens: promptTokens ?? 0,
     completionTokens: completionTokens ?? 0,
     ...(cached !== undefined ? { cachedTokens: cached } : {}),
+    ...(written !== undefined ? { cacheWriteTokens: written } : {}),
     ...(cost !== undefined ? { costUsd: cost } : {}),
   };
 }

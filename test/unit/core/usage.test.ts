@@ -18,7 +18,7 @@ import {
 
 const HAIKU = { prompt: 0.8, completion: 4 };
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-12;
-const totals = (t: Partial<UsageTotals>): UsageTotals => ({ requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, estimatedTokens: 0, estimatedCostUsd: 0, estimatedRequests: 0, unpricedRequests: 0, ...t });
+const totals = (t: Partial<UsageTotals>): UsageTotals => ({ requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, estimatedTokens: 0, estimatedCostUsd: 0, estimatedRequests: 0, unpricedRequests: 0, cachedTokens: 0, cacheWriteTokens: 0, ...t });
 
 describe('usage ledger', () => {
   const day = (d: number) => new Date(2026, 10, d, 12);
