@@ -18,6 +18,7 @@ import type { KeyStore } from './secrets';
 import type { ClientHandle, Purpose } from './services';
 import { describeRequest } from './log';
 import { notices, runFix } from './errorReporter';
+import { retiredModels } from './retiredModel';
 
 type FoundKey = { key: string; origin?: string; fromEnv: boolean };
 
@@ -57,6 +58,7 @@ export class ClientProvider implements vscode.Disposable {
     private readonly onModels: (baseUrl: string, models: ModelInfo[]) => void = () => {},
   ) {
     this.subscription = keys.onDidChange(() => this.forgetKeys());
+    retiredModels.settings = settings;
   }
 
   private logRequest(entry: RequestLogEntry): void {
@@ -166,7 +168,8 @@ export class ClientProvider implements vscode.Disposable {
       void old?.dispose();
     }
     // OpenRouter's routing and the chat's prompt-cache breakpoint (src/core/client/shape.ts).
-    const client = shapedClient(this.cached.client, { providerId: provider.id, purpose, sort: resolved.settings.openrouter.sort });
+    // A retired default model is offered its successor whichever feature asked (src/vscode/retiredModel.ts).
+    const client = shapedClient(this.cached.client, { providerId: provider.id, purpose, sort: resolved.settings.openrouter.sort }, (error) => retiredModels.consider(error, purpose));
     const handle: ClientHandle = { client, model, providerId: provider.id, prefill: provider.prefill };
     this.baseOf.set(handle, this.cached.client);
     if (current) resolved.handles.set(id, handle);

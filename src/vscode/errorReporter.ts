@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { KestrelError } from '../core/client/errors';
 import { FIXES, fixFor, type FixId } from '../core/fixes';
 import { inertText } from '../core/inertText';
+import { retiredModels } from './retiredModel';
 import type { Purpose, StatusReporter } from './services';
 
 /** A fault of the same kind within this time of the previous one belongs to the same burst. */
@@ -86,6 +87,11 @@ export class ErrorReporter {
     const kind = err?.kind ?? 'unexpected';
     const message = err?.userMessage ?? `Kestrel hit an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
     this.log.error(`[${origin}] ${kind}: ${message}`);
+    // Kestrel's retired default model: the offer of its successor says it (src/vscode/retiredModel.ts).
+    if (retiredModels.consider(error, origin)) {
+      if (origin === 'inline') this.status.setInlineState('error', message);
+      return;
+    }
     if (origin === 'inline') {
       this.status.setInlineState('error', message);
       if (QUIET_FOR_INLINE.has(kind)) return;

@@ -1,9 +1,9 @@
 // OpenRouter in the real extension host, against the fake OpenRouter: the chat's prompt cache seen
-// in Show Usage.
+// in Show Usage, and the offer to switch from a retired default model.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startFakeServer, type FakeServer } from '../support/fake-server';
-import { chatState, kestrel, resetSettings, setSettings, TEST_KEY, waitFor } from './helpers';
+import { chatState, kestrel, notices, resetSettings, scratch, setSettings, TEST_KEY, waitFor } from './helpers';
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.chat.model', 'kestrel.inline.debounceMs'];
 
@@ -55,5 +55,60 @@ describe('OpenRouter: prompt caching in the chat', () => {
     assert.ok(read >= 2048, `read from the cache today: ${read}`);
     assert.equal(read, written, 'the second question read what the first wrote');
     assert.match(text, /\| anthropic\/claude-3\.5-haiku \| [\d,]+ \| [1-9][\d,]* \| [1-9][\d,]* \|/);
+  });
+});
+
+describe('OpenRouter: the retired default model', () => {
+  const RETIRED = 'anthropic/claude-3.5-haiku';
+  const SUCCESSOR = 'anthropic/claude-haiku-4.5';
+  let server: FakeServer;
+  const provide = () => vscode.commands.executeCommand('kestrel._test.provideInline', { explicit: true });
+  const offers = async () => (await notices()).filter((n) => n.actions.includes(`Switch to ${SUCCESSOR}`));
+
+  before(async () => {
+    server = await startFakeServer({ flavour: 'openrouter', retired: [RETIRED] });
+    // The default model (kestrel.model empty), and a chat model the user set to the retired one.
+    await useOpenRouter(server, { 'kestrel.model': '', 'kestrel.chat.model': RETIRED, 'kestrel.inline.debounceMs': 0 });
+    await notices({ reset: true, answers: {} });
+  });
+  after(async () => {
+    await notices({ reset: true, answers: null });
+    await server.close();
+    await resetSettings(SETTINGS);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('failing suggestions offer the successor once; its button switches both models and the next request uses it', async () => {
+    const editor = await scratch('export function total(xs: number[]) {\n  return \n}\n');
+    editor.selection = new vscode.Selection(1, 9, 1, 9);
+    for (let i = 0; i < 3; i++) await provide();
+    await waitFor(() => server.completions.length >= 3 || undefined, 'three suggestions to be refused');
+    assert.ok(server.completions.slice(0, 3).every((r) => r.body.model === RETIRED));
+    await waitFor(async () => ((await offers()).length ? true : undefined), 'the offer');
+    const shown = await notices();
+    assert.equal((await offers()).length, 1, `one offer for three failing suggestions: ${JSON.stringify(shown)}`);
+    assert.match((await offers())[0].message, /no longer offers "anthropic\/claude-3\.5-haiku".*retired.*No endpoints found/);
+    assert.ok((await offers())[0].actions.includes('Select Model'));
+    assert.equal(shown.filter((n) => /does not offer/.test(n.message)).length, 0, 'and no second notice saying the same');
+
+    // An action the user runs gets its answer: the offer again; this time the button is pressed.
+    await notices({ reset: true, answers: { 'no longer offers': `Switch to ${SUCCESSOR}` } });
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    await vscode.commands.executeCommand('kestrel.document');
+    const setting = (key: string) => vscode.workspace.getConfiguration().get(key);
+    await waitFor(() => (setting('kestrel.model') === SUCCESSOR ? true : undefined), 'kestrel.model to be switched');
+    // The chat model named the retired one: switched too.
+    await waitFor(() => (setting('kestrel.chat.model') === SUCCESSOR ? true : undefined), 'kestrel.chat.model to be switched');
+    assert.equal((await offers()).length, 1);
+    await vscode.commands.executeCommand('kestrel.discardProposal');
+
+    const sent = server.completions.length;
+    editor.selection = new vscode.Selection(1, 9, 1, 9);
+    await waitFor(async () => {
+      await provide();
+      return server.completions.length > sent || undefined;
+    }, 'the next suggestion');
+    assert.equal(server.completions.at(-1)!.body.model, SUCCESSOR, 'the next request uses the successor');
+    assert.equal(server.completions.at(-1)!.aborted, false);
   });
 });

@@ -8,7 +8,11 @@ export interface Preset {
   keyRequired: boolean;
   envVar: string;
   headers: Record<string, string>;
-  /** The model to suggest when the default one is retired. */
+  /**
+   * The model to suggest when the provider says the default one does not exist (Claude 3.5 Haiku is
+   * retired at Anthropic and AI/ML API and may leave OpenRouter): its successor (src/core/retired.ts).
+   */
+  successor?: string;
   /** Whether the provider is known to accept an assistant prefill (docs/providers.md). */
   prefill: 'yes' | 'no' | 'unknown';
 }
@@ -20,6 +24,7 @@ export const PRESETS: Record<ProviderId, Preset> = {
   openrouter: {
     baseUrl: 'https://openrouter.ai/api/v1',
     model: 'anthropic/claude-3.5-haiku',
+    successor: 'anthropic/claude-haiku-4.5',
     keyRequired: true,
     envVar: 'OPENROUTER_API_KEY',
     headers: { 'HTTP-Referer': 'https://github.com/kestrel-labs/kestrel', 'X-Title': 'Kestrel', 'X-OpenRouter-Title': 'Kestrel' },
@@ -28,6 +33,7 @@ export const PRESETS: Record<ProviderId, Preset> = {
   aimlapi: {
     baseUrl: 'https://api.aimlapi.com/v1',
     model: 'claude-3-5-haiku-20241022',
+    successor: 'claude-haiku-4-5',
     keyRequired: true,
     envVar: 'AIMLAPI_API_KEY',
     headers: {},
@@ -36,6 +42,7 @@ export const PRESETS: Record<ProviderId, Preset> = {
   anthropic: {
     baseUrl: 'https://api.anthropic.com/v1',
     model: 'claude-3-5-haiku-20241022',
+    successor: 'claude-haiku-4-5',
     keyRequired: true,
     envVar: 'ANTHROPIC_API_KEY',
     headers: {},
