@@ -15,6 +15,7 @@ import { registerInline } from './vscode/inline';
 import { registerChat } from './vscode/chatView';
 import { registerActions } from './vscode/actions';
 import { registerLanguageModels } from './vscode/languageModels';
+import { registerCommitMessage } from './vscode/commitMessage';
 
 export async function activate(context: vscode.ExtensionContext): Promise<KestrelApi> {
   const started = performance.now();
@@ -93,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
     ...registerChat(services),
     ...registerActions(services),
     ...registerLanguageModels(services),
+    ...registerCommitMessage(services),
   );
   void offerWalkthroughOnFirstRun(context, clients);
 
