@@ -81,6 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
     reportError: (error, origin) => errors.report(error, origin),
     status,
     usageCapReached: () => usage.capReached(),
+    suggestionFigures: usage,
   };
 
   context.subscriptions.push(

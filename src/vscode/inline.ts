@@ -3,6 +3,7 @@
 // InlineCompletionItem; every decision about what to suggest lives in the core.
 import * as vscode from 'vscode';
 import { inlineLanguageEnabled } from '../core/config';
+import { AcceptanceWatch } from '../core/completion/acceptance';
 import { InlineEngine, type CallTrace } from '../core/completion/pipeline';
 import { endsStatement } from '../core/completion/typingRhythm';
 import { looksBinary } from '../core/completion/prefilter';
@@ -35,10 +36,19 @@ export function registerInline(services: Services): vscode.Disposable[] {
   /** The bench's baseline turns the zero-wait levers off (only with test hooks: see below). */
   let leversOff: { ride?: false; hotStreak?: false; prefetch?: false } = {};
   let keyTimes = true;
+  /** The model of the newest request, for the acceptance figures. */
+  let modelInUse = '';
+  const figures = services.suggestionFigures;
+  const watch = new AcceptanceWatch(
+    (shown) => figures.countSuggestion(shown.languageId, shown.model, 'shown'),
+    (settled) => figures.countSuggestion(settled.languageId, settled.model, settled.outcome),
+  );
+  let shownCount = 0;
   const engine = new InlineEngine(
     async () => {
       const handle = await services.clientFor('inline');
       if (!handle || !handle.model) return undefined;
+      modelInUse = handle.model;
       return { client: handle.client, model: handle.model, prefill: handle.prefill };
     },
     () => {
@@ -72,7 +82,11 @@ export function registerInline(services: Services): vscode.Disposable[] {
         if (!suggestion || token.isCancellationRequested) return undefined;
         if (explicit) explicitUntil = 0;
         const range = new vscode.Range(position, position.with(undefined, Math.max(position.character, suggestion.replaceEnd)));
-        return [new vscode.InlineCompletionItem(suggestion.text, range, { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [document.uri.toString()] })];
+        const id = String(++shownCount);
+        const uri = document.uri.toString();
+        const shown = { id, uri, line: position.line, character: position.character, text: suggestion.text, replaces: range.end.character - position.character };
+        watch.shown({ ...shown, languageId: document.languageId, model: modelInUse || services.settings().model }, Date.now());
+        return [new vscode.InlineCompletionItem(suggestion.text, range, { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [uri, id] })];
       } finally {
         subscription.dispose();
       }
@@ -89,7 +103,8 @@ export function registerInline(services: Services): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     // After an accepted suggestion the user usually pauses to read: ask for the next one now.
-    vscode.commands.registerCommand(ACCEPTED_COMMAND, (uri: unknown) => {
+    vscode.commands.registerCommand(ACCEPTED_COMMAND, (uri: unknown, id: unknown) => {
+      if (typeof id === 'string') watch.accepted(id);
       const editor = vscode.window.activeTextEditor;
       if (!editor || editor.document.uri.toString() !== uri || !mayComplete(services, editor.document, false, readonly)) return;
       const position = editor.selection.active;
@@ -115,6 +130,9 @@ export function registerInline(services: Services): vscode.Disposable[] {
     }),
     vscode.workspace.onDidChangeTextDocument((event) => {
       const document = event.document;
+      // What VS Code's accepting a word or a line, or typing through, did to the suggestion shown.
+      const changes = event.contentChanges.map((c) => ({ line: c.range.start.line, character: c.range.start.character, rangeLength: c.rangeLength, text: c.text }));
+      watch.changed(document.uri.toString(), changes, Date.now());
       if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0 || services.isExcluded(document.uri)) return;
       // The typing rhythm is read from the keys as they come, before VS Code's own wait.
       // Only where suggestions may come: typing elsewhere must not warm a connection to the provider.
@@ -131,9 +149,18 @@ export function registerInline(services: Services): vscode.Disposable[] {
       if (looksBinary(text)) return;
       engine.recentEdits.record({ uri: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), text, line, languageId: document.languageId });
     }),
-    vscode.workspace.onDidCloseTextDocument((document) => engine.forget(document.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      engine.forget(document.uri.toString());
+      watch.settle(document.uri.toString());
+    }),
+    figures.settleBeforeShow(() => watch.flush(Date.now())),
     readonly,
-    { dispose: () => engine.dispose() },
+    {
+      dispose: () => {
+        watch.settle();
+        engine.dispose();
+      },
+    },
   ];
 
   if (KESTREL_TEST_HOOKS && testHooksEnabled(services.context, vscode.ExtensionMode)) {

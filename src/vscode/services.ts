@@ -1,4 +1,5 @@
 // What every adapter receives from activate(): small, explicit dependencies instead of a god object.
+import type { AcceptanceCounts } from '../core/completion/acceptance';
 import type * as vscode from 'vscode';
 import type { ResolvedProvider } from '../core/client/presets';
 import type { ChatClient } from '../core/client/types';
@@ -37,6 +38,14 @@ export interface Services {
   readonly status: StatusReporter;
   /** True when the daily spending cap is reached: automatic suggestions pause (the user is told once). */
   usageCapReached(): boolean;
+  /** Where the outcomes of suggestions shown are counted (Show Usage's Suggestions table). */
+  readonly suggestionFigures: SuggestionFigures;
+}
+
+export interface SuggestionFigures {
+  countSuggestion(languageId: string, model: string, field: keyof AcceptanceCounts): void;
+  /** `settle` runs before Show Usage draws its document. */
+  settleBeforeShow(settle: () => void): vscode.Disposable;
 }
 
 export interface StatusReporter {

@@ -6,10 +6,13 @@ import type { RequestLogEntry } from '../core/client/client';
 import { priceFor, type ModelPrice } from '../core/client/prices';
 import type { ModelInfo } from '../core/client/types';
 import type { ProviderId } from '../core/config';
+import { AcceptanceLedger, acceptanceMarkdown, type AcceptanceCounts } from '../core/completion/acceptance';
 import { UsageLedger, chargeFor, countsTowardUsage, dayOf, formatTotals, usageMarkdown, type Charge } from '../core/usage';
 import { notices } from './errorReporter';
 
 const STATE_KEY = 'kestrel.usage';
+/** What became of the suggestions shown, per day, language and model (src/core/completion/acceptance.ts). */
+const ACCEPTANCE_KEY = 'kestrel.acceptance';
 /** Prices the providers listed in `/models`, per base URL, so they outlive the session. */
 const PRICES_KEY = 'kestrel.usage.prices';
 const PRICE_LISTS_KEPT = 4;
@@ -20,6 +23,9 @@ type PriceLists = Map<string, Map<string, ModelPrice>>;
 
 export class UsageTracker implements vscode.Disposable {
   private readonly ledger: UsageLedger;
+  private readonly acceptance: AcceptanceLedger;
+  /** Run before the document is drawn: a suggestion waiting for its outcome settles first. */
+  private readonly beforeShow: (() => void)[] = [];
   private prices: PriceLists;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -37,11 +43,15 @@ export class UsageTracker implements vscode.Disposable {
     private readonly providerId: () => ProviderId,
   ) {
     this.ledger = new UsageLedger(state.get(STATE_KEY));
+    this.acceptance = new AcceptanceLedger(state.get(ACCEPTANCE_KEY));
     this.prices = readPrices(state.get(PRICES_KEY));
     // A read-only virtual document: it refreshes as requests are made and never asks to be saved.
     this.provider = vscode.workspace.registerTextDocumentContentProvider('kestrel-usage', {
       onDidChange: this.contentChanged.event,
-      provideTextDocumentContent: () => usageMarkdown(this.ledger, new Date()),
+      provideTextDocumentContent: () => {
+        for (const settle of this.beforeShow) settle();
+        return `${usageMarkdown(this.ledger, new Date())}\n${acceptanceMarkdown(this.acceptance)}`;
+      },
     });
   }
 
@@ -69,12 +79,36 @@ export class UsageTracker implements vscode.Disposable {
   private record(model: string, charge: Charge): void {
     this.ledger.record(model, charge, new Date());
     this.changed.fire();
+    this.saved();
+  }
+
+  /** Counts a suggestion shown, or what became of it, for the Suggestions table. */
+  countSuggestion(languageId: string, model: string, field: keyof AcceptanceCounts): void {
+    this.acceptance.count(dayOf(new Date()), languageId, model, field);
+    this.saved();
+  }
+
+  /** `settle` runs before Show Usage draws its document. */
+  settleBeforeShow(settle: () => void): vscode.Disposable {
+    this.beforeShow.push(settle);
+    return {
+      dispose: () => {
+        const at = this.beforeShow.indexOf(settle);
+        if (at >= 0) this.beforeShow.splice(at, 1);
+      },
+    };
+  }
+
+  private saved(): void {
     this.contentChanged.fire(UsageTracker.uri);
     // Batch writes: a burst of suggestions costs one globalState write.
-    this.saveTimer ??= setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.state.update(STATE_KEY, this.ledger.toJSON());
-    }, 2000);
+    this.saveTimer ??= setTimeout(() => this.save(), 2000);
+  }
+
+  private save(): void {
+    this.saveTimer = undefined;
+    void this.state.update(STATE_KEY, this.ledger.toJSON());
+    void this.state.update(ACCEPTANCE_KEY, this.acceptance.toJSON());
   }
 
   todayLine(): string {
@@ -120,7 +154,7 @@ export class UsageTracker implements vscode.Disposable {
   dispose(): void {
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
-      void this.state.update(STATE_KEY, this.ledger.toJSON());
+      this.save();
     }
     this.changed.dispose();
     this.contentChanged.dispose();

@@ -25,6 +25,7 @@ function answer(request: LoggedRequest): { text: string; firstByteDelayMs?: numb
   if (line.includes('formatPrice(')) return { text: '```ts\nsubtotal(items));\n```' };
   if (line.includes('const slow = ')) return { text: 'never seen;', firstByteDelayMs: 30_000 };
   if (line.includes('const count = ')) return { text: 'items.length;' };
+  if (line.includes('const total = ')) return { text: 'sum(items) + tax(items);' };
   if (line === '  const first = 1;') return { text: ' // the first' };
   if (line.includes('const first = ')) return { text: '1;' };
   if (text.includes('function streak()') && line === '  ') return { text: 'const a = 1;\n  const b = a + 1;\n  return b;' };
@@ -240,6 +241,69 @@ describe('Inline suggestions', () => {
     assert.equal(after.prefetchHits, statsBefore.prefetchHits + 1);
     await sleep(100);
     assert.equal(completions().length, before + 1, 'one request: the prefetch');
+  });
+
+  it('Show Usage counts what became of each suggestion VS Code showed: Tab, Accept Line, Accept Word, dismissed', async () => {
+    // A model no other test uses, so its row holds only these suggestions.
+    const model = `acceptance-probe-${Date.now().toString(36)}`;
+    await configure({ 'kestrel.model': model, 'kestrel.inline.multiline': 'auto' });
+    // Show Usage open beside: its document redraws as suggestions settle. Read afresh each time, as
+    // VS Code may let the document go while other editors open and close.
+    await vscode.commands.executeCommand('kestrel.showUsage');
+    const usageText = async () => (await vscode.workspace.openTextDocument(vscode.Uri.parse('kestrel-usage:/Kestrel%20Usage.md'))).getText();
+    const row = new RegExp(`^\\| typescript \\| ${model} \\| (.*) \\|$`, 'm');
+    /** The row's figures once they are `expected`: shown, Tab, by line, by word, typed, dismissed, accepted. */
+    const figures = async (expected: string, what: string) => {
+      let seen: string | undefined;
+      await waitFor(async () => ((seen = row.exec(await usageText())?.[1]) === expected ? true : undefined), `${what}: ${expected}`).catch((error: Error) => {
+        throw new Error(`${error.message}; the row says ${seen}`);
+      });
+    };
+    /** VS Code's own commands on the ghost it shows: asked for, then `command` once it is there. */
+    const onGhost = async (editor: vscode.TextEditor, command: string) => {
+      const before = editor.document.getText();
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await waitFor(async () => {
+        await vscode.commands.executeCommand(command);
+        return editor.document.getText() !== before || undefined;
+      }, `${command} to change the document`, 10_000);
+    };
+    /** The user hides what shows and edits elsewhere. */
+    const moveOn = async (editor: vscode.TextEditor) => {
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.hide');
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// '));
+    };
+
+    const tab = await untitled('typescript', 'function a() {\n  const count = \n}\n', 1, 16);
+    await onGhost(tab, 'editor.action.inlineSuggest.commit');
+    assert.equal(tab.document.lineAt(1).text, '  const count = items.length;');
+    // After Tab the next suggestion shows at once (the prefetch); moving on dismisses it.
+    await figures('2 | 1 | 0 | 0 | 0 | 0 | 100%', 'Tab, and the next one shown');
+    await moveOn(tab);
+    await figures('2 | 1 | 0 | 0 | 0 | 1 | 50%', 'the next one dismissed');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+    const line = await untitled('typescript', 'function streak() {\n  \n}\n', 1, 2);
+    await onGhost(line, 'editor.action.inlineSuggest.acceptNextLine');
+    assert.equal(line.document.lineAt(1).text, '  const a = 1;', 'one line accepted');
+    await moveOn(line);
+    await figures('3 | 1 | 1 | 0 | 0 | 1 | 67%', 'Accept Line');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+    const word = await untitled('typescript', 'function b() {\n  const total = \n}\n', 1, 16);
+    await onGhost(word, 'editor.action.inlineSuggest.acceptNextWord');
+    assert.match(word.document.lineAt(1).text, /^ {2}const total = sum\(?$/, 'one word accepted');
+    await moveOn(word);
+    await figures('4 | 1 | 1 | 1 | 0 | 1 | 75%', 'Accept Word');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+    const dismissed = await untitled('typescript', 'function c() {\n  const first = \n}\n', 1, 16);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await figures('5 | 1 | 1 | 1 | 0 | 1 | 75%', 'shown');
+    await dismissed.edit((e) => e.insert(new vscode.Position(1, 16), 'null;'));
+    await figures('5 | 1 | 1 | 1 | 0 | 2 | 60%', 'typed over');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await configure({ 'kestrel.model': undefined });
   });
 
   it('the hot streak: after the first line of a multi-line suggestion and Enter, the next lines show with no request', async () => {
