@@ -13,10 +13,10 @@ export function chatPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri):
 <html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0"><link rel="stylesheet" href="${style}"><title>Kestrel Chat</title></head>
 <body>
-<header><button id="model" title="Change the chat model"></button><span id="usage"></span><span class="spacer"></span>
-<button id="history" title="Past chats" aria-label="Past chats">History</button><button id="new-chat" title="New chat" aria-label="New chat">New</button></header>
+<header><h1 class="visually-hidden">Kestrel Chat</h1><button id="model" title="Change the chat model"></button><span id="usage"></span><span class="spacer"></span>
+<button id="history" title="Past chats">History</button><button id="new-chat" title="New chat">New</button></header>
 <div id="sessions" hidden></div>
-<main id="log" role="log" aria-label="Conversation"></main>
+<main><div id="log" role="log" aria-label="Conversation"></div></main>
 <footer><div id="chips"></div><div class="composer">
 <textarea id="input" rows="2" placeholder="Ask about your code (Enter to send, Shift+Enter for a new line)" aria-label="Message"></textarea>
 <button id="attach" title="Attach the current file or selection" aria-label="Attach the current file">+</button><button id="send">Send</button></div></footer>

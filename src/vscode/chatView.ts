@@ -67,6 +67,9 @@ export function registerChat(services: Services): vscode.Disposable[] {
 
 class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
+  /** Whether the page has said `ready` since it was (re)loaded, and whether its input should then take the keyboard. */
+  private pageReady = false;
+  private focusWanted = false;
   private readonly sessions: ChatSessions;
   /** The conversation on screen. */
   private session: Session;
@@ -95,14 +98,19 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     this.view = view;
     const root = this.services.context.extensionUri;
     view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')] };
+    this.pageReady = false;
     view.webview.html = chatPageHtml(view.webview, root);
     view.webview.onDidReceiveMessage((m) => void this.receive(m), undefined, this.disposables);
     view.onDidDispose(() => (this.view = undefined), undefined, this.disposables);
   }
 
+  /** Shows the chat with the keyboard in its input. */
   async reveal(): Promise<void> {
     await vscode.commands.executeCommand('kestrel.chat.focus');
-    this.post({ type: 'focus' });
+    // A page still loading (the view opened just now) would miss the message: it gets it once it
+    // says it is ready. Before, Ask About Selection on a closed chat left the keys going nowhere.
+    if (this.view && this.pageReady) this.post({ type: 'focus' });
+    else this.focusWanted = true;
   }
 
   newSession(): void {
@@ -141,6 +149,11 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     if (!message) {
       this.services.log.warn(`Chat page sent an invalid message; ignored: ${JSON.stringify(raw)?.slice(0, 200)}`);
       return;
+    }
+    if (message.type === 'ready') {
+      this.pageReady = true;
+      if (this.focusWanted) this.post({ type: 'focus' });
+      this.focusWanted = false;
     }
     await this.handle(message);
   }

@@ -49,6 +49,11 @@ function decorate(root: HTMLElement): void {
       button.addEventListener('click', () => post(message((code?.textContent ?? '').replace(/\n$/, ''))));
       bar.append(button);
     }
+    // A long line scrolls sideways, so the block must be reachable with Tab (then the arrow keys
+    // scroll it) and say what it is to a screen reader.
+    pre.tabIndex = 0;
+    pre.setAttribute('role', 'region');
+    pre.setAttribute('aria-label', language ? `Code (${language})` : 'Code');
     pre.replaceWith(wrapper);
     wrapper.append(bar, pre);
   }
