@@ -18,6 +18,12 @@ export interface KestrelSettings {
   baseUrl: string;
   model: string;
   chatModel: string;
+  /**
+   * `kestrel.chat.projectInstructions`: the workspace folder's instructions files go into chat and
+   * action prompts. A workspace can turn it off, never on (a repository steering the model against
+   * the user's choice).
+   */
+  projectInstructions: boolean;
   openrouter: { sort: OpenRouterSort };
   inline: {
     enabled: boolean;
@@ -137,6 +143,7 @@ export function readSettings(get: SettingGetter, scoped?: ScopedGetter): Kestrel
     baseUrl: str(get('kestrel.baseUrl'), '').replace(/\/+$/, ''),
     model: str(get('kestrel.model'), ''),
     chatModel: str(get('kestrel.chat.model'), ''),
+    projectInstructions: projectInstructions(get, scoped),
     openrouter: { sort: oneOf(get('kestrel.openrouter.sort'), OPENROUTER_SORTS, 'auto') },
     inline: inlineSettings(get, scoped),
     exclude: Array.isArray(exclude) ? exclude.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [...DEFAULT_EXCLUDE],
@@ -147,6 +154,13 @@ export function readSettings(get: SettingGetter, scoped?: ScopedGetter): Kestrel
       noProxy: Array.isArray(get('http.noProxy')) ? (get('http.noProxy') as unknown[]).filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [],
     },
   };
+}
+
+function projectInstructions(get: SettingGetter, scoped: ScopedGetter | undefined): boolean {
+  const key = 'kestrel.chat.projectInstructions';
+  if (!scoped) return bool(get(key), true);
+  const { user, workspace } = scoped(key);
+  return bool(user, true) && workspace.every((v) => bool(v, true));
 }
 
 function languageMap(v: unknown): Record<string, boolean> | undefined {

@@ -4,10 +4,12 @@
 import * as vscode from 'vscode';
 import { actionMessages, ACTION_TITLES, type ActionId, type ActionTarget, type DiagnosticInfo } from '../core/actions/recipes';
 import { enclosingBlock, extractCode, testFileName, TEST_FILE_GLOB } from '../core/actions/code';
+import { addInstructions } from '../core/chat/instructions';
 import { lastSelectedLine } from '../core/selection';
 import type { Services } from './services';
 import { notices } from './errorReporter';
 import { Proposals } from './proposals';
+import { readProjectInstructions } from './projectInstructions';
 
 const RECENT_INSTRUCTIONS = 'kestrel.refactor.recent';
 const MAX_TARGET_CHARS = 60_000;
@@ -63,6 +65,8 @@ export function registerActions(services: Services): vscode.Disposable[] {
       void notices.show('warning', `Kestrel: ${vscode.workspace.asRelativePath(excluded)} is excluded (kestrel.exclude or .kestrelignore), so nothing was sent.`);
       return undefined;
     }
+    // The project's instructions (of the document's folder) after the system text, read now.
+    const sent = addInstructions(messages, await readProjectInstructions(services, sources[0]));
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Kestrel: ${ACTION_TITLES[action]} ${label}…`, cancellable: true }, async (_progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
@@ -70,7 +74,7 @@ export function registerActions(services: Services): vscode.Disposable[] {
       stop?.addEventListener('abort', onStop, { once: true });
       if (stop?.aborted) abort.abort();
       try {
-        const s = handle.client.stream({ model: handle.model, messages, maxTokens: 4096, temperature: 0.2 }, { signal: abort.signal });
+        const s = handle.client.stream({ model: handle.model, messages: sent, maxTokens: 4096, temperature: 0.2 }, { signal: abort.signal });
         let reply = '';
         let last = 0;
         for await (const delta of s) {

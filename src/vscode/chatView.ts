@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { stablePrefixEnd } from '../core/chat/cache';
-import { addUsage, messagesWithinBudget, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
+import { addUsage, messagesWithinBudget, SYSTEM_PROMPT, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
+import { INSTRUCTION_FILES, instructionsLabel, instructionsTitle, withInstructions, type ProjectInstructions } from '../core/chat/instructions';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
 import { KestrelError } from '../core/client/errors';
 import { FIXES, fixFor, type SetupProblem } from '../core/fixes';
@@ -12,6 +13,7 @@ import { lastSelectedLine } from '../core/selection';
 import { chatPageHtml } from './chatPage';
 import { ChatSessions } from './chatSessions';
 import { notices, runFix } from './errorReporter';
+import { readProjectInstructions } from './projectInstructions';
 import type { Services } from './services';
 
 /** Characters of conversation sent per question (~30k tokens): older turns are dropped first. */
@@ -81,6 +83,11 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private deltaTimer: ReturnType<typeof setTimeout> | undefined;
   /** Attachments (turn id and label) the user was already told are left out: told once each. */
   private readonly toldLeftOut = new Set<string>();
+  /** The project instructions as last read, for the chip; read again at every question. */
+  private instructions: ProjectInstructions | undefined;
+  private instructionsReads = 0;
+  /** Sessions whose user removed the instructions chip: their next questions go without them. */
+  private readonly withoutInstructions = new Set<string>();
 
   constructor(private readonly services: Services) {
     this.sessions = new ChatSessions(services.context.workspaceState);
@@ -88,10 +95,42 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     this.lastEditor = vscode.window.activeTextEditor;
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((e) => {
-        if (e && e.document.uri.scheme !== 'output') this.lastEditor = e;
+        if (e && e.document.uri.scheme !== 'output') {
+          const folderChanged = vscode.workspace.getWorkspaceFolder(e.document.uri) !== (this.lastEditor && vscode.workspace.getWorkspaceFolder(this.lastEditor.document.uri));
+          this.lastEditor = e;
+          // Multi-root: the instructions are the active editor's folder's.
+          if (folderChanged) void this.readInstructions();
+        }
       }),
-      services.onDidChangeSettings(() => this.postState()),
+      services.onDidChangeSettings(() => {
+        this.postState();
+        void this.readInstructions();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.readInstructions()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.readInstructions()),
     );
+    // The chip follows the files as they change; the question reads them again anyway.
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/{${INSTRUCTION_FILES.join(',')}}`);
+    const changed = () => void this.readInstructions();
+    this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+  }
+
+  /** Reads the instructions again (for the chip, or for the question about to be sent) and shows the result. */
+  private async readInstructions(): Promise<ProjectInstructions | undefined> {
+    const read = ++this.instructionsReads;
+    const instructions = await readProjectInstructions(this.services, this.lastEditor?.document.uri);
+    // A later read may have finished first: only the newest one counts.
+    if (read === this.instructionsReads) {
+      const before = this.instructions && instructionsTitle(this.instructions);
+      this.instructions = instructions;
+      if ((instructions && instructionsTitle(instructions)) !== before) this.postState();
+    }
+    return instructions;
+  }
+
+  /** The instructions the next question of this chat carries: none once the user removed the chip. */
+  private instructionsForChat(): ProjectInstructions | undefined {
+    return this.withoutInstructions.has(this.session.id) ? undefined : this.instructions;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -161,7 +200,9 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private async handle(m: WebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready':
-        return this.postState();
+        this.postState();
+        await this.readInstructions();
+        return;
       case 'send':
         return this.send(m.text);
       case 'stop':
@@ -188,6 +229,10 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         return this.postState();
       case 'removeAttachment':
         this.attachments = this.attachments.filter((a) => a.id !== m.id);
+        return this.postState();
+      case 'removeInstructions':
+        // For this conversation only: a new chat brings them back.
+        this.withoutInstructions.add(this.session.id);
         return this.postState();
       case 'attachFile':
         if (this.lastEditor) this.attachSelection(this.lastEditor, false);
@@ -256,10 +301,16 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         answer.error = { message: NOTHING_SENT[handle], action: handle === 'declined' ? undefined : fixFor(handle) };
         return;
       }
+      // Read now, each file judged against the exclusions first; the chip removed: not even read.
+      const instructions = this.withoutInstructions.has(this.session.id) ? undefined : await this.readInstructions();
+      const question = conversation.at(-1);
+      if (question?.role === 'user') question.instructions = instructions && instructionsLabel(instructions);
+      if (instructions) this.postState(answer.id);
       // Judged now, not when attached: a file excluded since the question was asked stays home.
       const { turns, leftOut } = withoutExcluded(conversation, (uri) => this.isExcluded(uri));
       this.tellLeftOut(leftOut);
-      const messages = messagesWithinBudget(turns, BUDGET_CHARS);
+      // The instructions go right after Kestrel's own system text, in the prompt's stable prefix; the budget counts them.
+      const messages = messagesWithinBudget(turns, BUDGET_CHARS, withInstructions(SYSTEM_PROMPT, instructions));
       // The stable part ends where a prompt-cache breakpoint may go (kept only where caching works).
       const stream = handle.client.stream({ model: handle.model, messages, cacheAfter: stablePrefixEnd(messages, turns), maxTokens: 4096, temperature: 0.3 }, { signal: abort.signal });
       for await (const delta of stream) {
@@ -302,6 +353,15 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   /** The chips under a question: an attachment whose file is now excluded says it is left out. */
   private attachmentLabels(t: Turn): string[] | undefined {
     return t.attached ? t.attached.map((a) => (this.isExcluded(a.uri) ? `${a.label} (left out: excluded)` : a.label)) : t.attachmentLabels;
+  }
+
+  /** The chips under a turn: the instructions a question carried, then its attachments. */
+  private turnChips(t: Turn): TurnView['attachments'] {
+    const chips: NonNullable<TurnView['attachments']> = [
+      ...(t.instructions ? [{ label: `Instructions: ${t.instructions}`, kind: 'instructions' as const }] : []),
+      ...(this.attachmentLabels(t) ?? []).map((label) => ({ label })),
+    ];
+    return chips.length ? chips : undefined;
   }
 
   private stop(): void {
@@ -347,7 +407,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       id: t.id,
       role: t.role,
       content: t.content,
-      attachments: this.attachmentLabels(t)?.map((label) => ({ label })),
+      attachments: this.turnChips(t),
       error: t.error && { ...t.error, actionLabel: t.error.action && FIXES[t.error.action]?.label },
       usage: t.usage,
       streaming: t.id === streamingId,
@@ -363,6 +423,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       sessionId: this.session.id,
       turns: this.views(streamingId),
       attachments: this.attachments.map((a) => ({ id: a.id, label: a.label })),
+      instructions: ((i) => i && { label: instructionsLabel(i), title: instructionsTitle(i) })(this.instructionsForChat()),
       model: settings.chatModel || settings.model || '(provider default)',
       usage: this.session.usage,
       busy: this.request !== undefined,
@@ -377,11 +438,13 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     void this.view?.webview.postMessage(message);
   }
 
-  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[] }[]; attachments: string[]; sessions: number; busy: boolean } {
+  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[]; instructions?: string }[]; attachments: string[]; instructions?: string; sessions: number; busy: boolean } {
+    const instructions = this.instructionsForChat();
     return {
       sessionId: this.session.id,
-      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action, attachments: this.attachmentLabels(t) })),
+      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action, attachments: this.attachmentLabels(t), instructions: t.instructions })),
       attachments: this.attachments.map((a) => a.label),
+      instructions: instructions && instructionsLabel(instructions),
       sessions: this.sessions.count(),
       busy: this.request !== undefined,
     };

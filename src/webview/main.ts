@@ -72,7 +72,7 @@ function turnElement(turn: TurnView): HTMLElement {
     list.className = 'turn-attachments';
     for (const a of turn.attachments) {
       const chip = document.createElement('span');
-      chip.className = 'chip';
+      chip.className = a.kind === 'instructions' ? 'chip chip-instructions' : 'chip';
       chip.textContent = a.label;
       list.append(chip);
     }
@@ -137,6 +137,7 @@ function render(state: Extract<HostMessage, { type: 'state' }>): void {
     log.append(empty);
   }
   chips.replaceChildren(
+    ...(state.instructions ? [instructionsChip(state.instructions)] : []),
     ...state.attachments.map((a) => {
       const chip = document.createElement('span');
       chip.className = 'chip';
@@ -155,6 +156,21 @@ function render(state: Extract<HostMessage, { type: 'state' }>): void {
   usageLabel.textContent = state.usage.promptTokens || state.usage.completionTokens ? `Session: ${usageText(state.usage)}` : '';
   setBusy(state.busy);
   log.scrollTop = log.scrollHeight;
+}
+
+/** The project instructions the next question carries; × leaves them out of this chat. */
+function instructionsChip(instructions: { label: string; title: string }): HTMLElement {
+  const chip = document.createElement('span');
+  chip.className = 'chip chip-instructions';
+  chip.textContent = `Instructions: ${instructions.label}`;
+  chip.title = instructions.title;
+  const remove = document.createElement('button');
+  remove.className = 'chip-remove';
+  remove.textContent = '×';
+  remove.setAttribute('aria-label', 'Leave the project instructions out of this chat');
+  remove.addEventListener('click', () => post({ type: 'removeInstructions' }));
+  chip.append(remove);
+  return chip;
 }
 
 function setBusy(value: boolean): void {

@@ -23,6 +23,8 @@ export interface Turn {
   /** The code attached to a question, as sent to the model (questions saved before `attached` existed). */
   context?: string;
   attachmentLabels?: string[];
+  /** The project instructions a question carried when last sent (the chip's label); none when it carried none. */
+  instructions?: string;
   error?: { message: string; action?: FixId };
   usage?: UsageFigures;
 }

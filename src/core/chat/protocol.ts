@@ -24,7 +24,8 @@ export interface TurnView {
   id: string;
   role: 'user' | 'assistant';
   content: string;
-  attachments?: { label: string }[];
+  /** Chips under the turn: its attachments, and the project instructions a question carried (`kind: 'instructions'`). */
+  attachments?: { label: string; kind?: 'instructions' }[];
   error?: { message: string; action?: ErrorAction; actionLabel?: string };
   usage?: UsageFigures;
   streaming?: boolean;
@@ -41,7 +42,17 @@ export interface SessionSummary {
 
 /** Host → page. */
 export type HostMessage =
-  | { type: 'state'; sessionId: string; turns: TurnView[]; attachments: { id: string; label: string }[]; model: string; usage: UsageFigures; busy: boolean }
+  | {
+      type: 'state';
+      sessionId: string;
+      turns: TurnView[];
+      attachments: { id: string; label: string }[];
+      /** The project instructions the next question carries (a chip the user can remove for this chat). */
+      instructions?: { label: string; title: string };
+      model: string;
+      usage: UsageFigures;
+      busy: boolean;
+    }
   | { type: 'sessions'; sessions: SessionSummary[] }
   | { type: 'delta'; turnId: string; text: string }
   | { type: 'focus' };
@@ -57,6 +68,7 @@ export type WebviewMessage =
   | { type: 'openSession'; id: string }
   | { type: 'deleteSession'; id: string }
   | { type: 'removeAttachment'; id: string }
+  | { type: 'removeInstructions' }
   | { type: 'attachFile' }
   | { type: 'copy'; code: string }
   | { type: 'insert'; code: string }
@@ -83,6 +95,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'listSessions':
     case 'attachFile':
     case 'pickModel':
+    case 'removeInstructions':
       return { type: m.type };
     case 'send':
       return isString(m.text, MAX_TEXT) && m.text.trim() !== '' ? { type: 'send', text: m.text } : undefined;

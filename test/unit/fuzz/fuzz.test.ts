@@ -458,7 +458,7 @@ describe(`fuzz (KESTREL_FUZZ_SEED=${SEED})`, function () {
   });
 
   describe('the chat page protocol: parseWebviewMessage and safeLink', () => {
-    const TYPES = ['ready', 'send', 'stop', 'retry', 'newChat', 'listSessions', 'openSession', 'deleteSession', 'removeAttachment', 'attachFile', 'copy', 'insert', 'apply', 'newFile', 'openLink', 'pickModel', 'errorAction', 'eval', '__proto__', 'constructor', ''];
+    const TYPES = ['ready', 'send', 'stop', 'retry', 'newChat', 'listSessions', 'openSession', 'deleteSession', 'removeAttachment', 'removeInstructions', 'attachFile', 'copy', 'insert', 'apply', 'newFile', 'openLink', 'pickModel', 'errorAction', 'eval', '__proto__', 'constructor', ''];
     const FIELDS: Record<string, string[]> = {
       ready: [],
       stop: [],
@@ -467,6 +467,7 @@ describe(`fuzz (KESTREL_FUZZ_SEED=${SEED})`, function () {
       listSessions: [],
       attachFile: [],
       pickModel: [],
+      removeInstructions: [],
       send: ['text'],
       openSession: ['id'],
       deleteSession: ['id'],
