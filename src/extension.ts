@@ -14,6 +14,7 @@ import type { KestrelApi, KestrelTestApi } from './vscode/testApi';
 import { registerInline } from './vscode/inline';
 import { registerChat } from './vscode/chatView';
 import { registerActions } from './vscode/actions';
+import { registerParticipant } from './vscode/chatParticipant';
 import { registerLanguageModels } from './vscode/languageModels';
 import { registerCommitMessage } from './vscode/commitMessage';
 
@@ -95,6 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
     ...registerChat(services),
     ...registerActions(services),
     ...registerLanguageModels(services),
+    ...registerParticipant(services),
     ...registerCommitMessage(services),
   );
   void offerWalkthroughOnFirstRun(context, clients);

@@ -236,7 +236,7 @@ async function enclosingSymbol(document: vscode.TextDocument, position: vscode.P
   return best;
 }
 
-function diagnosticsIn(document: vscode.TextDocument, range: vscode.Range): DiagnosticInfo[] {
+export function diagnosticsIn(document: vscode.TextDocument, range: vscode.Range): DiagnosticInfo[] {
   const severity = ['error', 'warning', 'information', 'hint'] as const;
   return vscode.languages
     .getDiagnostics(document.uri)

@@ -1,0 +1,57 @@
+// `@kestrel` in VS Code's own chat: the messages for a question asked there. The same system prompt
+// and budget as the panel (src/core/chat/history.ts); `/explain`, `/fix` and `/tests` ask what the
+// palette actions ask (src/core/actions/recipes.ts), about the code the user pointed at.
+import type { ChatMessage } from '../client/types';
+import { actionMessages, type ActionId, type ActionTarget, type DiagnosticInfo } from '../actions/recipes';
+import { messagesWithinBudget, type Turn } from './history';
+
+export const PARTICIPANT_COMMANDS = { explain: 'explain', fix: 'fix', tests: 'generateTests' } as const satisfies Record<string, ActionId>;
+export type ParticipantCommand = keyof typeof PARTICIPANT_COMMANDS;
+
+export interface ParticipantQuestion {
+  prompt: string;
+  command?: string;
+  /** The code the question is about: the first reference, else the editor's selection. */
+  target?: ActionTarget;
+  /** Other files and ranges the user referenced (`#file`), fenced with their names. */
+  attached: string[];
+  diagnostics?: DiagnosticInfo[];
+  /** Earlier turns of the conversation, oldest first. */
+  history: { role: 'user' | 'assistant'; content: string }[];
+}
+
+/** What a command needs that the question lacks, as the answer says it; undefined when it can be asked. */
+export function missingFor(question: ParticipantQuestion): string | undefined {
+  if (!isCommand(question.command)) return question.prompt.trim() || question.attached.length ? undefined : 'Ask a question, or use /explain, /fix or /tests on a selection.';
+  if (!question.target) return `Select the code for /${question.command} in the editor, or reference a file with #file.`;
+  return undefined;
+}
+
+export function isCommand(command: string | undefined): command is ParticipantCommand {
+  return command !== undefined && Object.prototype.hasOwnProperty.call(PARTICIPANT_COMMANDS, command);
+}
+
+/** The fenced code of a target, as the panel attaches a selection. */
+export function fencedTarget(target: ActionTarget): string {
+  return `${target.path}:${target.startLine}-${target.endLine} (${target.languageId})\n\`\`\`${target.languageId}\n${target.code}\n\`\`\``;
+}
+
+/**
+ * The messages for the model: the panel's system prompt (with the project instructions the caller
+ * added to it), the conversation within `budgetChars`, and the question. A command's question is the
+ * action's own request about the target, with what the user typed after the command as their note.
+ */
+export function participantMessages(question: ParticipantQuestion, system: string, budgetChars: number): ChatMessage[] {
+  let content: string;
+  if (isCommand(question.command) && question.target) {
+    const action = PARTICIPANT_COMMANDS[question.command];
+    const request = actionMessages(action, question.target, { diagnostics: question.diagnostics }).find((m) => m.role === 'user')?.content ?? '';
+    const note = question.prompt.trim();
+    content = [request, note && `The user adds: ${note}`, ...question.attached].filter(Boolean).join('\n\n');
+  } else {
+    const code = question.target ? [fencedTarget(question.target)] : [];
+    content = [question.prompt, ...code, ...question.attached].join('\n\n');
+  }
+  const turns: Turn[] = [...question.history.map((t, i) => ({ id: `h${i}`, role: t.role, content: t.content })), { id: 'q', role: 'user', content }];
+  return messagesWithinBudget(turns, budgetChars, system);
+}
