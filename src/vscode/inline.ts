@@ -78,15 +78,18 @@ export function registerInline(services: Services): vscode.Disposable[] {
           neighbours: neighbours(services, document),
           explicit,
         };
-        const suggestion = await engine.suggest(input, abort.signal);
-        if (!suggestion || token.isCancellationRequested) return undefined;
+        // Asked for (Alt+\, or VS Code starting to cycle with Alt+]): up to three to cycle through.
+        const suggestions = explicit ? await engine.alternatives(input, abort.signal) : [await engine.suggest(input, abort.signal)].filter((x) => x !== undefined);
+        if (!suggestions.length || token.isCancellationRequested) return undefined;
         if (explicit) explicitUntil = 0;
-        const range = new vscode.Range(position, position.with(undefined, Math.max(position.character, suggestion.replaceEnd)));
         const id = String(++shownCount);
         const uri = document.uri.toString();
-        const shown = { id, uri, line: position.line, character: position.character, text: suggestion.text, replaces: range.end.character - position.character };
-        watch.shown({ ...shown, languageId: document.languageId, model: modelInUse || services.settings().model }, Date.now());
-        return [new vscode.InlineCompletionItem(suggestion.text, range, { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [uri, id] })];
+        const command = { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [uri, id] };
+        const items = suggestions.map((s) => new vscode.InlineCompletionItem(s.text, new vscode.Range(position, position.with(undefined, Math.max(position.character, s.replaceEnd))), command));
+        const replaces = Math.max(...items.map((item) => item.range!.end.character - position.character));
+        const [text, ...others] = suggestions.map((s) => s.text);
+        watch.shown({ id, uri, line: position.line, character: position.character, text, others, replaces, languageId: document.languageId, model: modelInUse || services.settings().model }, Date.now());
+        return items;
       } finally {
         subscription.dispose();
       }
@@ -202,7 +205,8 @@ export function registerInline(services: Services): vscode.Disposable[] {
         source.dispose();
         const item = Array.isArray(items) ? items[0] : undefined;
         if (!item || !item.range) return undefined;
-        return { text: String(item.insertText), start: item.range.start.character, end: item.range.end.character, line: item.range.start.line, command: item.command && { command: item.command.command, arguments: item.command.arguments } };
+        const alternatives = (items as vscode.InlineCompletionItem[]).map((i) => String(i.insertText));
+        return { text: String(item.insertText), start: item.range.start.character, end: item.range.end.character, line: item.range.start.line, command: item.command && { command: item.command.command, arguments: item.command.arguments }, alternatives };
       }),
     );
   }

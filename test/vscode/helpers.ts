@@ -75,6 +75,8 @@ export interface ProvidedItem {
   line: number;
   start: number;
   end: number;
+  /** Every item's text, the first one's included (several when asked explicitly). */
+  alternatives: string[];
 }
 /** The inline engine's counters (`kestrel._test.inlineStats`). */
 export interface InlineStats {

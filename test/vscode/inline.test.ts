@@ -26,6 +26,7 @@ function answer(request: LoggedRequest): { text: string; firstByteDelayMs?: numb
   if (line.includes('const slow = ')) return { text: 'never seen;', firstByteDelayMs: 30_000 };
   if (line.includes('const count = ')) return { text: 'items.length;' };
   if (line.includes('const total = ')) return { text: 'sum(items) + tax(items);' };
+  if (line.includes('const pick = ')) return { text: ({ 0.7: 'items[1];', 1: 'items.at(-1);' } as Record<string, string>)[String(request.body.temperature)] ?? 'items[0];' };
   if (line === '  const first = 1;') return { text: ' // the first' };
   if (line.includes('const first = ')) return { text: '1;' };
   if (text.includes('function streak()') && line === '  ') return { text: 'const a = 1;\n  const b = a + 1;\n  return b;' };
@@ -68,7 +69,11 @@ describe('Inline suggestions', () => {
     await server.close();
     await resetSettings(SETTINGS);
   });
+  /** A test that switched the model sets what to switch back to. */
+  let modelAfter: string | undefined;
   afterEach(async () => {
+    if (modelAfter) await configure({ 'kestrel.model': modelAfter });
+    modelAfter = undefined;
     await configure({ 'kestrel.inline.multiline': 'never', 'kestrel.inline.languages': undefined, 'kestrel.inline.enabled': undefined, 'kestrel.exclude': undefined });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -243,10 +248,24 @@ describe('Inline suggestions', () => {
     assert.equal(completions().length, before + 1, 'one request: the prefetch');
   });
 
+  it('asked explicitly, up to three distinct suggestions to cycle through; typing asks for one', async () => {
+    await untitled('typescript', 'function p(items: string[]) {\n  const pick = \n}\n', 1, 15);
+    const before = completions().length;
+    const asked = await provide({ explicit: true });
+    assert.deepEqual(asked?.alternatives, ['items[0];', 'items[1];', 'items.at(-1);']);
+    assert.deepEqual(completions().slice(before).map((r) => r.body.temperature).sort(), [0.1, 0.7, 1]);
+    await untitled('typescript', 'function q(items: string[]) {\n  const pick = \n}\n', 1, 15);
+    const automatic = completions().length;
+    const typed = await provide();
+    assert.deepEqual(typed?.alternatives, ['items[0];']);
+    assert.equal(completions().length, automatic + 1, 'an automatic suggestion is one request');
+  });
+
   it('Show Usage counts what became of each suggestion VS Code showed: Tab, Accept Line, Accept Word, dismissed', async () => {
     // A model no other test uses, so its row holds only these suggestions.
     const model = `acceptance-probe-${Date.now().toString(36)}`;
     await configure({ 'kestrel.model': model, 'kestrel.inline.multiline': 'auto' });
+    modelAfter = 'fake-model';
     // Show Usage open beside: its document redraws as suggestions settle. Read afresh each time, as
     // VS Code may let the document go while other editors open and close.
     await vscode.commands.executeCommand('kestrel.showUsage');
@@ -303,7 +322,6 @@ describe('Inline suggestions', () => {
     await dismissed.edit((e) => e.insert(new vscode.Position(1, 16), 'null;'));
     await figures('5 | 1 | 1 | 1 | 0 | 2 | 60%', 'typed over');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await configure({ 'kestrel.model': undefined });
   });
 
   it('the hot streak: after the first line of a multi-line suggestion and Enter, the next lines show with no request', async () => {

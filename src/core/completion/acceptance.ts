@@ -25,6 +25,8 @@ export interface ShownSuggestion {
   line: number;
   character: number;
   text: string;
+  /** The other suggestions shown with it, that VS Code cycles through (Alt+] / Alt+[). */
+  others?: string[];
   /** Characters after the cursor on its line that accepting replaces (closers the editor added). */
   replaces: number;
   languageId: string;
@@ -51,8 +53,8 @@ export const CONFIRM_MS = 1000;
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '"': '"', "'": "'", '`': '`' };
 
 interface Watched extends ShownSuggestion {
-  /** What the ghost still shows. */
-  rest: string;
+  /** What the ghost can still show: the rest of each suggestion the changes so far agree with. */
+  rests: string[];
   partial: 'line' | 'word' | undefined;
   /** When nothing was left of it; `undefined` while some is. */
   doneAt: number | undefined;
@@ -74,12 +76,13 @@ export class AcceptanceWatch {
   shown(s: ShownSuggestion, now: number): void {
     this.flush(now);
     const c = this.current;
-    if (c && c.doneAt === undefined && c.uri === s.uri && c.line === s.line && c.character === s.character && c.rest === s.text) {
+    if (c && c.doneAt === undefined && c.uri === s.uri && c.line === s.line && c.character === s.character && c.rests.includes(s.text)) {
       c.id = s.id;
+      c.rests = [s.text, ...(s.others ?? [])];
       return;
     }
     this.settle();
-    this.current = { ...s, rest: s.text, partial: undefined, doneAt: undefined };
+    this.current = { ...s, rests: [s.text, ...(s.others ?? [])], partial: undefined, doneAt: undefined };
     this.onShown(s);
   }
 
@@ -97,7 +100,7 @@ export class AcceptanceWatch {
     const c = this.current;
     if (!c || c.uri !== uri || !changes.length) return;
     if (c.doneAt !== undefined || changes.length !== 1 || !this.advance(c, changes[0])) this.settle();
-    else if (!c.rest) c.doneAt = now;
+    else if (c.rests.includes('')) c.doneAt = now;
   }
 
   /** Settles a suggestion whose accept command did not come within `CONFIRM_MS` of its being done. */
@@ -115,20 +118,19 @@ export class AcceptanceWatch {
     this.onSettled({ languageId: c.languageId, model: c.model, outcome });
   }
 
-  /** Moves the ghost on when `change` inserts what it shows next, at the ghost; false otherwise. */
+  /**
+   * Moves the ghost on when `change` inserts what one of the suggestions shows next, at the ghost;
+   * false otherwise. The suggestions that disagree with it are dropped.
+   */
   private advance(c: Watched, change: Change): boolean {
     if (change.line !== c.line || change.character !== c.character) return false;
     const t = change.text;
     if (!t) return false;
-    // Replacing the closers after the cursor is what accepting the item does (its range covers
-    // them); typing never replaces text.
-    if (change.rangeLength > 0 && !(change.rangeLength <= c.replaces && t === c.rest)) return false;
-    let taken: string;
-    if (c.rest.startsWith(t)) taken = t;
-    else if (t.length === 2 && t[0] === c.rest[0] && CLOSERS[t[0]] === t[1]) taken = t[0]; // the editor closed a bracket
-    else return false;
-    if (!isOneKey(t)) c.partial = c.partial === 'line' || endsALine(c.rest, taken) ? 'line' : 'word';
-    c.rest = c.rest.slice(taken.length);
+    const agree = c.rests.filter((rest) => taking(rest, change, c.replaces) !== undefined);
+    if (!agree.length) return false;
+    const taken = taking(agree[0], change, c.replaces)!;
+    if (!isOneKey(t)) c.partial = c.partial === 'line' || endsALine(agree[0], taken) ? 'line' : 'word';
+    c.rests = agree.filter((rest) => taking(rest, change, c.replaces) === taken).map((rest) => rest.slice(taken.length));
     const lines = taken.split('\n');
     if (lines.length > 1) {
       c.line += lines.length - 1;
@@ -139,6 +141,17 @@ export class AcceptanceWatch {
     }
     return true;
   }
+}
+
+/** What of `rest` the change takes, if it inserts what `rest` shows next. */
+function taking(rest: string, change: Change, replaces: number): string | undefined {
+  const t = change.text;
+  // Replacing the closers after the cursor is what accepting the item does (its range covers
+  // them); typing never replaces text.
+  if (change.rangeLength > 0 && !(change.rangeLength <= replaces && t === rest)) return undefined;
+  if (rest.startsWith(t)) return t;
+  if (t.length === 2 && t[0] === rest[0] && CLOSERS[t[0]] === t[1]) return t[0]; // the editor closed a bracket
+  return undefined;
 }
 
 /** What one key puts in: a character, Enter with the indentation the editor adds, a bracket and its closer. */

@@ -58,6 +58,12 @@ export const WARM_AFTER_IDLE_MS = 10_000;
  * key and asks again about 50 ms later (measured in bench/real-vscode.ts), and that call may ride it.
  */
 export const RIDE_GRACE_MS = 250;
+/**
+ * Explicitly asked, up to this many distinct suggestions (VS Code cycles them with Alt+] and Alt+[):
+ * the usual one and one request of its own at each of these temperatures, sent beside it. Not `n`:
+ * Anthropic's endpoint requires n = 1 and OpenRouter does not pass it on to Claude.
+ */
+export const ALTERNATIVE_TEMPERATURES = [0.7, 1.0];
 
 export interface EngineCounters {
   calls: number;
@@ -72,6 +78,8 @@ export interface EngineCounters {
   /** Requests sent because a suggestion was accepted, and calls served from their answer. */
   prefetches: number;
   prefetchHits: number;
+  /** Requests for the other suggestions of an explicit ask (`alternatives`). */
+  alternativeRequests: number;
   shown: number;
   /** Suggestions shown with no wait for the network (cache, typing-through, hot streak, a prefetch already read). */
   shownWithoutWait: number;
@@ -115,11 +123,13 @@ export interface EngineEvents {
 type RequestOptions = { path: string; languageId: string; snippets: ReturnType<typeof selectSnippets>; multiline: boolean; indentUnit: string; eol: '\n' | '\r\n'; maxTokens: number };
 
 export class InlineEngine {
-  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, hotStreakHits: 0, rides: 0, prefetches: 0, prefetchHits: 0, shown: 0, shownWithoutWait: 0, skipped: 0, errors: 0, promptChars: 0, completionChars: 0, warmups: 0, lastDebounceMs: 0, lastWorkMs: 0 };
+  readonly counters: EngineCounters = { calls: 0, requests: 0, aborted: 0, cacheHits: 0, typingThroughHits: 0, hotStreakHits: 0, rides: 0, prefetches: 0, prefetchHits: 0, alternativeRequests: 0, shown: 0, shownWithoutWait: 0, skipped: 0, errors: 0, promptChars: 0, completionChars: 0, warmups: 0, lastDebounceMs: 0, lastWorkMs: 0 };
   readonly recentEdits = new RecentEdits();
   private readonly neighbourWindows = new NeighbourWindows();
   /** Keyed by the text around the cursor: the text, how many characters after the cursor it replaces, and whether a prefetch read it. */
   private readonly cache = new LruCache<{ text: string; replaceLength: number; prefetched: boolean }>(100);
+  /** The other suggestions of an explicit ask, by the cursor's context: asking again sends nothing. */
+  private readonly alternativesCache = new LruCache<Processed[]>(20);
   private readonly typingThrough = new TypingThrough();
   private readonly debouncers = new Map<string, Debouncer>();
   private readonly rhythms = new Map<string, TypingRhythm>();
@@ -185,6 +195,62 @@ export class InlineEngine {
     if (!suggestion) return undefined;
     const { waited: _, ...shown } = suggestion;
     return shown;
+  }
+
+  /**
+   * Explicitly asked (Trigger Suggestion, or VS Code starting to cycle with Alt+]): up to
+   * 1 + `ALTERNATIVE_TEMPERATURES.length` distinct suggestions, the usual one first. The usual one
+   * goes its usual way (cache, typing-through, riding); the others are requests of their own at
+   * higher temperatures, sent at once beside it and stopped with it. Automatic calls never come here.
+   */
+  async alternatives(input: CompletionInput, signal: AbortSignal): Promise<Suggestion[]> {
+    const [first, others] = await Promise.all([this.suggest(input, signal), this.others(input, signal)]);
+    const seen = new Set<string>();
+    const distinct: Suggestion[] = [];
+    for (const s of [first, ...others]) {
+      if (!s || !s.text.trim() || seen.has(s.text)) continue;
+      seen.add(s.text);
+      distinct.push(s);
+    }
+    return signal.aborted ? [] : distinct;
+  }
+
+  private async others(input: CompletionInput, signal: AbortSignal): Promise<Suggestion[]> {
+    const settings = this.settings();
+    if (prefilter(input)) return [];
+    const context = gatherContext(input, settings.budget ?? DEFAULT_BUDGET);
+    if (looksBinary(context.prefix) || looksBinary(context.suffix)) return [];
+    const connection = await this.getClient();
+    if (!connection || signal.aborted || this.disposed) return [];
+    const options = this.requestOptions(input, context, settings);
+    const anchor = anchorOf(input);
+    const key = `${cacheKey(context.prefix, context.suffix, connection.model)}\u0000alternatives`;
+    const known = settings.cache !== false ? this.alternativesCache.get(key) : undefined;
+    const read = known ?? (await Promise.all(ALTERNATIVE_TEMPERATURES.map((temperature) => this.other(anchor, connection, context, options, temperature, signal))));
+    if (!known && !signal.aborted) this.alternativesCache.set(key, read.filter((p): p is Processed => p !== undefined));
+    return read.filter((p): p is Processed => p !== undefined).map((p) => ({ text: p.text, replaceEnd: input.cursor.character + p.replaceLength, source: 'network' as const }));
+  }
+
+  /** One more suggestion at `temperature`: a request beside the document's flight, never replacing it. */
+  private async other(anchor: Anchor, connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions, temperature: number, signal: AbortSignal): Promise<Processed | undefined> {
+    const flight = new Flight(anchor, 'call', this.timers, RIDE_GRACE_MS);
+    const stop = () => flight.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      this.counters.alternativeRequests++;
+      const prefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
+      const processed = await this.request(connection, context, { ...options, prefill, temperature }, flight).catch((error: unknown) => {
+        // A model that refuses a prefill (learnt by the usual request at the same moment): ask again without.
+        if (!prefill || !isPrefillRejection(error)) throw error;
+        return this.request(connection, context, { ...options, prefill: false, temperature }, flight);
+      });
+      return signal.aborted ? undefined : processed;
+    } catch {
+      // The usual suggestion's request reports what went wrong; one of the others failing shows nothing.
+      return undefined;
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
   /**
@@ -408,7 +474,7 @@ export class InlineEngine {
     });
   }
 
-  private async request(connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions & { prefill: boolean }, flight: Flight): Promise<Processed | undefined> {
+  private async request(connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions & { prefill: boolean; temperature?: number }, flight: Flight): Promise<Processed | undefined> {
     const signal = flight.controller.signal;
     const started = this.timers.now();
     const built = buildPrompt(context, { path: options.path, languageId: options.languageId, snippets: options.snippets, prefill: options.prefill, maxTokens: options.maxTokens, model: connection.model });
@@ -420,7 +486,8 @@ export class InlineEngine {
     const onAbort = () => this.counters.aborted++;
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const stream = connection.client.stream(built.request, { signal, maxRetries: 0, firstByteTimeoutMs: 10_000, idleTimeoutMs: 5_000 });
+      const request = options.temperature === undefined ? built.request : { ...built.request, temperature: options.temperature };
+      const stream = connection.client.stream(request, { signal, maxRetries: 0, firstByteTimeoutMs: 10_000, idleTimeoutMs: 5_000 });
       // The same stages decide when the shown part is complete (while streaming) and what it is (after).
       const reader = this.readerFor(context, options, built.prefill);
       flight.preview = (raw) => reader.finish(raw, false)?.text;

@@ -190,6 +190,25 @@ describe('acceptance: what became of a suggestion', () => {
     assert.deepEqual(h.outcomes(), ['dismissed']);
   });
 
+  it('alternatives: typing what the second one shows follows it; accepting it is accepted whole', () => {
+    const h = harness();
+    h.watch.shown({ id: 'a', uri: URI, line: 0, character: 10, text: 'items.length;', others: ['count(items);'], replaces: 0, languageId: 'typescript', model: 'm' }, h.now());
+    h.change('c');
+    assert.deepEqual(h.outcomes(), [], 'the second suggestion agrees');
+    h.watch.shown({ id: 'b', uri: URI, line: 0, character: 11, text: 'ount(items);', replaces: 0, languageId: 'typescript', model: 'm' }, h.now());
+    assert.equal(h.shown.length, 1, 'its rest is the same suggestion');
+    h.change('ount(items);', 0, 11);
+    h.watch.accepted('b');
+    assert.deepEqual(h.outcomes(), ['full']);
+  });
+
+  it('alternatives: a key none of them shows dismisses them all', () => {
+    const h = harness();
+    h.watch.shown({ id: 'a', uri: URI, line: 0, character: 10, text: 'items.length;', others: ['count(items);'], replaces: 0, languageId: 'typescript', model: 'm' }, h.now());
+    h.change('z');
+    assert.deepEqual(h.outcomes(), ['dismissed']);
+  });
+
   it('the same text at another place is a new suggestion', () => {
     const h = harness();
     h.show('x;', 0, 10);

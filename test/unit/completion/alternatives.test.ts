@@ -1,0 +1,60 @@
+// Alternatives on an explicit ask: the usual suggestion first, then one request of its own at each
+// higher temperature, distinct texts only, stopped together, asked once per cursor.
+import * as assert from 'node:assert/strict';
+import { ALTERNATIVE_TEMPERATURES, InlineEngine } from '../../../src/core/completion/pipeline';
+import { inputAt, scriptedClient, type ScriptedClient } from './support';
+
+const engineWith = (client: ScriptedClient) => new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), () => ({ debounceMs: 0, maxTokens: 64, multiline: 'never' as const }));
+const byTemperature = (answers: Record<string, string>) => scriptedClient((r) => answers[String(r.temperature)] ?? 'other();', { delayMs: 2 });
+
+describe('alternatives on an explicit ask', () => {
+  it('the usual suggestion first, then one per higher temperature, each its own request', async () => {
+    const client = byTemperature({ '0.1': 'items.length;', '0.7': 'items.size;', '1': 'count(items);' });
+    const engine = engineWith(client);
+    const shown = await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    assert.deepEqual(shown.map((s) => s.text), ['items.length;', 'items.size;', 'count(items);']);
+    assert.deepEqual(client.requests.map((r) => r.temperature).sort(), [0.1, ...ALTERNATIVE_TEMPERATURES].sort());
+    assert.equal(engine.counters.alternativeRequests, ALTERNATIVE_TEMPERATURES.length);
+    assert.ok(client.requests.every((r) => JSON.stringify(r.messages) === JSON.stringify(client.requests[0].messages)), 'the same prompt for each');
+  });
+
+  it('the same text twice is offered once; an empty answer not at all', async () => {
+    const client = byTemperature({ '0.1': 'items.length;', '0.7': 'items.length;', '1': '' });
+    const shown = await engineWith(client).alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    assert.deepEqual(shown.map((s) => s.text), ['items.length;']);
+  });
+
+  it('one of the others failing leaves the rest', async () => {
+    const client = scriptedClient((r) => (r.temperature === 0.7 ? new Error('boom') : r.temperature === 1 ? 'b;' : 'a;'));
+    const shown = await engineWith(client).alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    assert.deepEqual(shown.map((s) => s.text), ['a;', 'b;']);
+  });
+
+  it('cancelled together: the others stop at once and nothing is offered', async () => {
+    const client = byTemperature({ '0.1': 'a'.repeat(30) + ';', '0.7': 'b'.repeat(30) + ';', '1': 'c'.repeat(30) + ';' });
+    const engine = engineWith(client);
+    const abort = new AbortController();
+    const asking = engine.alternatives(inputAt('const n = ', '\n'), abort.signal);
+    await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    assert.deepEqual(await asking, []);
+    assert.equal(client.requests.length, 3);
+    assert.equal(client.aborted, 2, 'the other two stop at once');
+    // The usual one is kept a moment for the next call to ride, as any call's (RIDE_GRACE_MS).
+  });
+
+  it('asking again at the same cursor sends nothing: the answers are known', async () => {
+    const client = byTemperature({ '0.1': 'a;', '0.7': 'b;', '1': 'c;' });
+    const engine = engineWith(client);
+    await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    const again = await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    assert.deepEqual(again.map((s) => s.text), ['a;', 'b;', 'c;']);
+    assert.equal(client.requests.length, 3);
+  });
+
+  it('an automatic call is one request', async () => {
+    const client = byTemperature({ '0.1': 'a;' });
+    await engineWith(client).suggest(inputAt('const n = ', '\n', { explicit: false }), new AbortController().signal);
+    assert.equal(client.requests.length, 1);
+  });
+});
