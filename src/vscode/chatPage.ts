@@ -18,8 +18,9 @@ export function chatPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri):
 <div id="sessions" hidden></div>
 <main><div id="log" role="log" aria-label="Conversation"></div></main>
 <footer><div id="chips"></div><div class="composer">
-<textarea id="input" rows="2" placeholder="Ask about your code (Enter to send, Shift+Enter for a new line)" aria-label="Message"></textarea>
-<button id="attach" title="Attach the current file or selection" aria-label="Attach the current file">+</button><button id="send">Send</button></div></footer>
+<div class="input-box"><ul id="mentions" role="listbox" aria-label="Workspace files" hidden></ul>
+<textarea id="input" rows="2" placeholder="Ask about your code (# to attach a file, Enter to send, Shift+Enter for a new line)" aria-label="Message" aria-autocomplete="list" aria-controls="mentions" aria-expanded="false"></textarea></div>
+<button id="attach" title="Add context: an open editor's file or the Problems list" aria-label="Add context">+</button><button id="send">Send</button></div></footer>
 <script nonce="${nonce}" src="${script}"></script>
 </body></html>`;
 }

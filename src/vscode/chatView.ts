@@ -4,12 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { stablePrefixEnd } from '../core/chat/cache';
+import { cutNote, cutText, fitAttachments } from '../core/chat/context';
 import { addUsage, messagesWithinBudget, SYSTEM_PROMPT, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
-import { INSTRUCTION_FILES, instructionsLabel, instructionsTitle, withInstructions, type ProjectInstructions } from '../core/chat/instructions';
+import { formatSize, INSTRUCTION_FILES, instructionsLabel, instructionsTitle, MAX_INSTRUCTIONS_CHARS, withInstructions, type ProjectInstructions } from '../core/chat/instructions';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
 import { KestrelError } from '../core/client/errors';
 import { FIXES, fixFor, type SetupProblem } from '../core/fixes';
 import { lastSelectedLine } from '../core/selection';
+import { mentionPaths, readDocument, readMentionedFile, readProblems, type ReadFile } from './chatContext';
 import { chatPageHtml } from './chatPage';
 import { ChatSessions } from './chatSessions';
 import { notices, runFix } from './errorReporter';
@@ -29,9 +31,12 @@ const NOTHING_SENT: Record<SetupProblem | 'declined', string> = {
   declined: 'Nothing was sent: the API key was kept from the new server, and this provider needs it.',
 };
 
+/** Characters of each attachment's heading and fence in the question, counted against the budget. */
+const ATTACHMENT_OVERHEAD = 200;
+
 export interface ChatSendArgs {
   prompt: string;
-  attachment?: { uri: string; languageId: string; startLine: number; endLine: number; text: string };
+  attachment?: { uri: string; languageId: string; startLine: number; endLine: number; text: string; label?: string; bytes?: number };
   newSession?: boolean;
 }
 
@@ -88,6 +93,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private instructionsReads = 0;
   /** Sessions whose user removed the instructions chip: their next questions go without them. */
   private readonly withoutInstructions = new Set<string>();
+  /** The files last offered for a `#` mention (for the test API). */
+  private lastMentions: string[] = [];
 
   constructor(private readonly services: Services) {
     this.sessions = new ChatSessions(services.context.workspaceState);
@@ -166,10 +173,44 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       return;
     }
     const name = uri.path.replace(/^.*\//, '') || 'untitled';
-    const label = a.startLine === a.endLine ? `${name}:${a.startLine + 1}` : `${name}:${a.startLine + 1}-${a.endLine + 1}`;
-    const text = a.text.length > MAX_ATTACHMENT_CHARS ? `${a.text.slice(0, MAX_ATTACHMENT_CHARS)}\n… (cut)` : a.text;
-    this.attachments = [...this.attachments.filter((x) => x.label !== label), { id: randomBytes(4).toString('hex'), uri: a.uri, label, languageId: a.languageId, startLine: a.startLine, endLine: a.endLine, text }];
+    const label = a.label ?? (a.startLine === a.endLine ? `${name}:${a.startLine + 1}` : `${name}:${a.startLine + 1}-${a.endLine + 1}`);
+    const cut = a.text.length > MAX_ATTACHMENT_CHARS;
+    const text = cut ? `${cutText(a.text, MAX_ATTACHMENT_CHARS)}\n… (cut)` : a.text;
+    const attachment: Attachment = { id: randomBytes(4).toString('hex'), uri: a.uri, label, languageId: a.languageId, startLine: a.startLine, endLine: a.endLine, text, bytes: a.bytes ?? Buffer.byteLength(a.text), note: cut ? cutNote(MAX_ATTACHMENT_CHARS) : undefined };
+    this.attachments = [...this.attachments.filter((x) => !(x.label === label && x.uri === a.uri)), attachment];
     this.postState();
+  }
+
+  /** A whole file (a `#` mention, an open editor) as an attachment, or the message saying why it was refused, naming it. */
+  private attachRead(read: ReadFile): void {
+    if ('refused' in read) return void notices.show('warning', read.refused);
+    const name = read.uri.path.replace(/^.*\//, '') || read.label;
+    const lines = read.text.split('\n').length;
+    this.attach({ uri: read.uri.toString(), languageId: read.languageId, startLine: 0, endLine: lines - 1, text: read.text, label: name, bytes: read.bytes });
+  }
+
+  /** The `+` menu: the Problems list or an open editor's file. */
+  private async addContext(): Promise<void> {
+    const uris = new Map<string, vscode.Uri>();
+    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) if (tab.input instanceof vscode.TabInputText) uris.set(tab.input.uri.toString(), tab.input.uri);
+    for (const editor of vscode.window.visibleTextEditors) uris.set(editor.document.uri.toString(), editor.document.uri);
+    const files = [...uris.values()].filter((u) => (u.scheme === 'file' || u.scheme === 'untitled' || u.scheme === 'vscode-remote') && !this.services.isExcluded(u));
+    const problems = readProblems(this.services);
+    type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
+    const items: Item[] = [
+      { label: '$(warning) Problems', description: `${problems.count} in the workspace`, detail: 'Attach the Problems list: file:line severity message' },
+      { label: 'Open editors', kind: vscode.QuickPickItemKind.Separator },
+      ...files.map((uri) => ({ label: `$(file) ${uri.path.replace(/^.*\//, '')}`, description: vscode.workspace.asRelativePath(uri, false), uri })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Kestrel: Add Context', placeHolder: 'Attach to your next question' });
+    if (!picked) return;
+    if (!picked.uri) {
+      const now = readProblems(this.services);
+      this.attach({ uri: 'kestrel-problems:/Problems', languageId: 'text', startLine: 0, endLine: 0, text: now.text, label: 'Problems' });
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(picked.uri);
+    this.attachRead(readDocument(this.services, document));
   }
 
   /** The selection, or with `selectionOnly` false and nothing selected, the whole file. */
@@ -237,6 +278,14 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       case 'attachFile':
         if (this.lastEditor) this.attachSelection(this.lastEditor, false);
         return;
+      case 'addContext':
+        return this.addContext();
+      case 'mentionQuery':
+        this.lastMentions = await mentionPaths(this.services, m.query);
+        this.post({ type: 'mentions', requestId: m.requestId, paths: this.lastMentions });
+        return;
+      case 'attachPath':
+        return this.attachRead(await readMentionedFile(this.services, m.path));
       case 'copy':
         await vscode.env.clipboard.writeText(m.code);
         void vscode.window.setStatusBarMessage('Kestrel: code copied.', 2000);
@@ -266,12 +315,17 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
 
   async send(text: string): Promise<void> {
     if (this.request) this.stop();
+    // The question always goes whole with the system prompt and room for the instructions; its
+    // attachments get what is left of the budget, and a chip says which one was cut or left out.
+    const room = BUDGET_CHARS - SYSTEM_PROMPT.length - MAX_INSTRUCTIONS_CHARS - text.length - ATTACHMENT_OVERHEAD * this.attachments.length;
+    const { kept, leftOut } = fitAttachments(this.attachments, room);
     const question: Turn = {
       id: randomBytes(4).toString('hex'),
       role: 'user',
       content: text,
-      attached: this.attachments.length ? this.attachments.map((a) => ({ uri: a.uri, label: a.label, block: `${a.label} (${a.languageId}):\n\`\`\`${a.languageId}\n${a.text}\n\`\`\`` })) : undefined,
+      attached: kept.length ? kept.map((k) => ({ uri: k.item.uri, label: k.item.label, block: `${k.item.label} (${k.item.languageId}):\n\`\`\`${k.item.languageId}\n${k.text}\n\`\`\``, note: [k.item.note, k.note].filter(Boolean).join(', then ') || undefined })) : undefined,
       attachmentLabels: this.attachments.map((a) => a.label),
+      leftOut: leftOut.length ? leftOut.map((l) => `${l.item.label} · ${l.note}`) : undefined,
     };
     this.attachments = [];
     if (!this.session.turns.length) this.session.title = titleFor(text);
@@ -352,7 +406,9 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
 
   /** The chips under a question: an attachment whose file is now excluded says it is left out. */
   private attachmentLabels(t: Turn): string[] | undefined {
-    return t.attached ? t.attached.map((a) => (this.isExcluded(a.uri) ? `${a.label} (left out: excluded)` : a.label)) : t.attachmentLabels;
+    // Every attachment left out (none sent): the labels of those are the notes.
+    if (!t.attached) return t.leftOut ?? t.attachmentLabels;
+    return [...t.attached.map((a) => (this.isExcluded(a.uri) ? `${a.label} (left out: excluded)` : a.note ? `${a.label} · ${a.note}` : a.label)), ...(t.leftOut ?? [])];
   }
 
   /** The chips under a turn: the instructions a question carried, then its attachments. */
@@ -422,7 +478,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       type: 'state',
       sessionId: this.session.id,
       turns: this.views(streamingId),
-      attachments: this.attachments.map((a) => ({ id: a.id, label: a.label })),
+      attachments: this.attachments.map((a) => ({ id: a.id, label: a.label, size: formatSize(a.bytes ?? Buffer.byteLength(a.text)), note: a.note })),
       instructions: ((i) => i && { label: instructionsLabel(i), title: instructionsTitle(i) })(this.instructionsForChat()),
       model: settings.chatModel || settings.model || '(provider default)',
       usage: this.session.usage,
@@ -438,12 +494,14 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     void this.view?.webview.postMessage(message);
   }
 
-  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[]; instructions?: string }[]; attachments: string[]; instructions?: string; sessions: number; busy: boolean } {
+  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[]; instructions?: string }[]; attachments: string[]; chips: string[]; mentions: string[]; instructions?: string; sessions: number; busy: boolean } {
     const instructions = this.instructionsForChat();
     return {
       sessionId: this.session.id,
       turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action, attachments: this.attachmentLabels(t), instructions: t.instructions })),
       attachments: this.attachments.map((a) => a.label),
+      mentions: this.lastMentions,
+      chips: this.attachments.map((a) => [a.label, formatSize(a.bytes ?? Buffer.byteLength(a.text)), a.note].filter(Boolean).join(' · ')),
       instructions: instructions && instructionsLabel(instructions),
       sessions: this.sessions.count(),
       busy: this.request !== undefined,

@@ -1,5 +1,6 @@
 // The chat page. It renders what the host sends and posts typed messages back (protocol.ts); it
 // holds no secrets and makes no requests of its own. Enter sends, Shift+Enter adds a line, Esc stops.
+import { mentionAt } from '../core/chat/context';
 import type { HostMessage, TurnView, WebviewMessage } from '../core/chat/protocol';
 import { createMarkdown, StreamingMarkdown } from './render';
 
@@ -17,6 +18,7 @@ const chips = $<HTMLDivElement>('#chips');
 const modelButton = $<HTMLButtonElement>('#model');
 const usageLabel = $<HTMLSpanElement>('#usage');
 const sessionsPanel = $<HTMLDivElement>('#sessions');
+const mentionList = $<HTMLUListElement>('#mentions');
 
 let busy = false;
 const streaming = new Map<string, StreamingMarkdown>();
@@ -141,7 +143,7 @@ function render(state: Extract<HostMessage, { type: 'state' }>): void {
     ...state.attachments.map((a) => {
       const chip = document.createElement('span');
       chip.className = 'chip';
-      chip.textContent = a.label;
+      chip.textContent = [a.label, a.size, a.note].filter(Boolean).join(' · ');
       chip.title = 'Attached to your next question';
       const remove = document.createElement('button');
       remove.className = 'chip-remove';
@@ -241,8 +243,128 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'focus':
       input.focus();
       break;
+    case 'mentions':
+      showMentions(message.requestId, message.paths);
+      break;
   }
 });
+
+// `#` mentions: typing `#` and letters asks the host which workspace files match (debounced); the
+// list is a listbox the input points into (aria-activedescendant), so the keys stay in the input:
+// ArrowUp/Down move, Enter or Tab picks, Escape closes. A picked file becomes a chip.
+const MENTION_DEBOUNCE_MS = 120;
+let mention: { start: number; query: string } | undefined;
+let mentionRequest = 0;
+let mentionTimer: ReturnType<typeof setTimeout> | undefined;
+let mentionPaths: string[] = [];
+let mentionActive = 0;
+
+function closeMentions(): void {
+  clearTimeout(mentionTimer);
+  mentionRequest++; // an answer still on its way is for a list no longer wanted
+  mention = undefined;
+  mentionPaths = [];
+  mentionList.hidden = true;
+  mentionList.replaceChildren();
+  input.setAttribute('aria-expanded', 'false');
+  input.removeAttribute('aria-activedescendant');
+}
+
+function updateMention(): void {
+  const found = input.selectionStart === input.selectionEnd ? mentionAt(input.value, input.selectionStart) : undefined;
+  if (!found) return closeMentions();
+  mention = found;
+  clearTimeout(mentionTimer);
+  mentionTimer = setTimeout(() => post({ type: 'mentionQuery', requestId: ++mentionRequest, query: found.query }), MENTION_DEBOUNCE_MS);
+}
+
+function showMentions(requestId: number, paths: string[]): void {
+  if (requestId !== mentionRequest || !mention) return;
+  mentionPaths = paths;
+  mentionActive = 0;
+  mentionList.replaceChildren(
+    ...paths.map((path, i) => {
+      const option = document.createElement('li');
+      option.id = `mention-${i}`;
+      option.className = 'mention';
+      option.setAttribute('role', 'option');
+      const slash = path.lastIndexOf('/');
+      const name = document.createElement('span');
+      name.textContent = path.slice(slash + 1);
+      option.append(name);
+      if (slash > 0) {
+        const dir = document.createElement('span');
+        dir.className = 'mention-dir';
+        dir.textContent = ` ${path.slice(0, slash)}`;
+        option.append(dir);
+      }
+      option.title = path;
+      // The input keeps the focus: the click picks, the list does not take the keys.
+      option.addEventListener('mousedown', (event) => event.preventDefault());
+      option.addEventListener('click', () => pickMention(i));
+      return option;
+    }),
+  );
+  if (!paths.length) {
+    mentionList.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    return;
+  }
+  mentionList.hidden = false;
+  input.setAttribute('aria-expanded', 'true');
+  markActive();
+}
+
+function markActive(): void {
+  mentionList.querySelectorAll('[role="option"]').forEach((option, i) => {
+    option.setAttribute('aria-selected', String(i === mentionActive));
+    option.classList.toggle('active', i === mentionActive);
+    if (i === mentionActive) option.scrollIntoView({ block: 'nearest' });
+  });
+  input.setAttribute('aria-activedescendant', `mention-${mentionActive}`);
+}
+
+/** The `#query` typed goes; the file is attached (the host reads it and shows the chip with its size). */
+function pickMention(i: number): void {
+  const path = mentionPaths[i];
+  const found = mention;
+  if (!path || !found) return;
+  const end = found.start + 1 + found.query.length;
+  input.value = input.value.slice(0, found.start) + input.value.slice(end).replace(/^ /, '');
+  input.setSelectionRange(found.start, found.start);
+  closeMentions();
+  post({ type: 'attachPath', path });
+}
+
+/** The list's keys, before the input's own; true when the key was the list's. */
+function mentionKey(event: KeyboardEvent): boolean {
+  if (mentionList.hidden || !mentionPaths.length || event.isComposing) return false;
+  const n = mentionPaths.length;
+  switch (event.key) {
+    case 'ArrowDown':
+      mentionActive = (mentionActive + 1) % n;
+      markActive();
+      return true;
+    case 'ArrowUp':
+      mentionActive = (mentionActive - 1 + n) % n;
+      markActive();
+      return true;
+    case 'Enter':
+    case 'Tab':
+      if (event.shiftKey) return false;
+      pickMention(mentionActive);
+      return true;
+    case 'Escape':
+      closeMentions();
+      return true;
+    default:
+      return false;
+  }
+}
+
+input.addEventListener('input', updateMention);
+input.addEventListener('blur', () => closeMentions());
 
 // Links open only through the host, which asks VS Code (and so the user) first.
 log.addEventListener('click', (event) => {
@@ -254,6 +376,12 @@ log.addEventListener('click', (event) => {
 });
 
 input.addEventListener('keydown', (event) => {
+  if (mentionKey(event)) {
+    event.preventDefault();
+    // Escape closes the list; it does not also stop the answer.
+    event.stopPropagation();
+    return;
+  }
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     send();
@@ -267,7 +395,7 @@ document.addEventListener('keydown', (event) => {
 });
 sendButton.addEventListener('click', send);
 modelButton.addEventListener('click', () => post({ type: 'pickModel' }));
-$<HTMLButtonElement>('#attach').addEventListener('click', () => post({ type: 'attachFile' }));
+$<HTMLButtonElement>('#attach').addEventListener('click', () => post({ type: 'addContext' }));
 $<HTMLButtonElement>('#new-chat').addEventListener('click', () => post({ type: 'newChat' }));
 $<HTMLButtonElement>('#history').addEventListener('click', () => {
   sessionsPanel.hidden = !sessionsPanel.hidden;

@@ -11,6 +11,8 @@ export interface AttachedCode {
   label: string;
   /** As sent to the model: the label, the language and the fenced code. */
   block: string;
+  /** What was cut and why, shown on the question's chip (`cut to 60,000 characters`). */
+  note?: string;
 }
 
 export interface Turn {
@@ -23,6 +25,8 @@ export interface Turn {
   /** The code attached to a question, as sent to the model (questions saved before `attached` existed). */
   context?: string;
   attachmentLabels?: string[];
+  /** Attachments that were not sent with the question, each with why (`big.ts · left out: the prompt budget was used up`). */
+  leftOut?: string[];
   /** The project instructions a question carried when last sent (the chip's label); none when it carried none. */
   instructions?: string;
   error?: { message: string; action?: FixId };

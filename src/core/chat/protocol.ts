@@ -1,6 +1,7 @@
 // The typed messages between the chat page and the extension. Everything the page sends is
 // validated here before the host acts on it; anything else is dropped.
 import { isFixId, type FixId } from '../fixes';
+import { safeRelativePath } from './context';
 
 export interface Attachment {
   id: string;
@@ -12,6 +13,10 @@ export interface Attachment {
   startLine: number;
   endLine: number;
   text: string;
+  /** The size of what was attached (the file's, for a whole file), shown on the chip. */
+  bytes?: number;
+  /** Why the text is not all of it (`cut to 60,000 characters`), shown on the chip. */
+  note?: string;
 }
 
 export interface UsageFigures {
@@ -46,7 +51,8 @@ export type HostMessage =
       type: 'state';
       sessionId: string;
       turns: TurnView[];
-      attachments: { id: string; label: string }[];
+      /** The chips above the input: label, size (`1.2 KB`) and what was cut. */
+      attachments: { id: string; label: string; size?: string; note?: string }[];
       /** The project instructions the next question carries (a chip the user can remove for this chat). */
       instructions?: { label: string; title: string };
       model: string;
@@ -55,6 +61,8 @@ export type HostMessage =
     }
   | { type: 'sessions'; sessions: SessionSummary[] }
   | { type: 'delta'; turnId: string; text: string }
+  /** The workspace files offered for a `#` mention, answering the page's `mentionQuery` of that id. */
+  | { type: 'mentions'; requestId: number; paths: string[] }
   | { type: 'focus' };
 
 /** Page → host. */
@@ -70,6 +78,12 @@ export type WebviewMessage =
   | { type: 'removeAttachment'; id: string }
   | { type: 'removeInstructions' }
   | { type: 'attachFile' }
+  /** The `+` menu: an open editor's file or the Problems list (a quick pick on the host). */
+  | { type: 'addContext' }
+  /** The page asks which workspace files match a `#` mention. */
+  | { type: 'mentionQuery'; requestId: number; query: string }
+  /** A `#` mention picked: the workspace-relative path the host listed. */
+  | { type: 'attachPath'; path: string }
   | { type: 'copy'; code: string }
   | { type: 'insert'; code: string }
   | { type: 'apply'; code: string }
@@ -96,7 +110,14 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'attachFile':
     case 'pickModel':
     case 'removeInstructions':
+    case 'addContext':
       return { type: m.type };
+    case 'mentionQuery':
+      return Number.isSafeInteger(m.requestId) && (m.requestId as number) >= 0 && typeof m.query === 'string' && /^[\w./-]{1,100}$/.test(m.query) ? { type: 'mentionQuery', requestId: m.requestId as number, query: m.query } : undefined;
+    case 'attachPath': {
+      const path = safeRelativePath(m.path);
+      return path === undefined ? undefined : { type: 'attachPath', path };
+    }
     case 'send':
       return isString(m.text, MAX_TEXT) && m.text.trim() !== '' ? { type: 'send', text: m.text } : undefined;
     case 'openSession':

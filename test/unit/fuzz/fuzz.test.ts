@@ -458,7 +458,7 @@ describe(`fuzz (KESTREL_FUZZ_SEED=${SEED})`, function () {
   });
 
   describe('the chat page protocol: parseWebviewMessage and safeLink', () => {
-    const TYPES = ['ready', 'send', 'stop', 'retry', 'newChat', 'listSessions', 'openSession', 'deleteSession', 'removeAttachment', 'removeInstructions', 'attachFile', 'copy', 'insert', 'apply', 'newFile', 'openLink', 'pickModel', 'errorAction', 'eval', '__proto__', 'constructor', ''];
+    const TYPES = ['ready', 'send', 'stop', 'retry', 'newChat', 'listSessions', 'openSession', 'deleteSession', 'removeAttachment', 'removeInstructions', 'attachFile', 'copy', 'insert', 'apply', 'newFile', 'openLink', 'pickModel', 'errorAction', 'addContext', 'mentionQuery', 'attachPath', 'eval', '__proto__', 'constructor', ''];
     const FIELDS: Record<string, string[]> = {
       ready: [],
       stop: [],
@@ -468,6 +468,9 @@ describe(`fuzz (KESTREL_FUZZ_SEED=${SEED})`, function () {
       attachFile: [],
       pickModel: [],
       removeInstructions: [],
+      addContext: [],
+      mentionQuery: ['requestId', 'query'],
+      attachPath: ['path'],
       send: ['text'],
       openSession: ['id'],
       deleteSession: ['id'],
@@ -491,7 +494,7 @@ describe(`fuzz (KESTREL_FUZZ_SEED=${SEED})`, function () {
       'only the messages the page may send pass, with exactly their fields, checked',
       cases('parseWebviewMessage', 2000, (random) => {
         const raw: Record<string, unknown> = random.chance(0.1) ? (JSON.parse(`{"__proto__": {"type": "send"}, "type": ${JSON.stringify(random.pick(TYPES))}}`) as Record<string, unknown>) : { type: random.pick(TYPES) };
-        for (const field of ['text', 'id', 'code', 'language', 'href', 'action', 'extra']) if (random.chance(0.6)) raw[field] = randomValue(random);
+        for (const field of ['text', 'id', 'code', 'language', 'href', 'action', 'requestId', 'query', 'path', 'extra']) if (random.chance(0.6)) raw[field] = randomValue(random);
         const message = random.chance(0.05) ? parseWebviewMessage(randomJson(random, 3)) : parseWebviewMessage(raw);
         if (message === undefined) return;
         const fields = FIELDS[message.type];
@@ -504,6 +507,7 @@ describe(`fuzz (KESTREL_FUZZ_SEED=${SEED})`, function () {
         if ('language' in m) assert.match(m.language as string, /^[\w#+.-]{0,40}$/);
         if ('href' in m) assert.ok(typeof m.href === 'string' && m.href.length <= 2048 && /^https?:/i.test(new URL(m.href).protocol));
         if ('action' in m) assert.ok(['setApiKey', 'selectModel', 'showLog'].includes(m.action as string));
+        if ('path' in m) assert.ok(typeof m.path === 'string' && !m.path.split('/').includes('..') && !m.path.startsWith('/'));
       }),
     );
 

@@ -1,0 +1,124 @@
+// Context the user chooses in the chat panel, in the real extension host: a `#` mention lists
+// workspace files (never an excluded one) and a picked file reaches the request; `.env` is never
+// listed, read or sent; the + menu attaches the Problems list with its diagnostics; a huge file is
+// cut and the chip says so; attachments over the prompt budget are cut or left out, named.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FakeServer } from '../support/fake-server';
+import { notices, resetSettings, useFakeServer, waitFor } from './helpers';
+
+interface State {
+  turns: { role: string; content: string; attachments?: string[] }[];
+  attachments: string[];
+  chips: string[];
+  mentions: string[];
+  busy: boolean;
+}
+const state = () => vscode.commands.executeCommand<State>('kestrel._test.chatState');
+const message = (m: unknown) => vscode.commands.executeCommand('kestrel._test.chatMessage', m);
+const lastQuestion = (server: FakeServer) => String((server.requests.at(-1)!.body.messages as { role: string; content: string }[]).at(-1)!.content);
+
+async function sendAndWait(server: FakeServer, text: string): Promise<void> {
+  const before = server.requests.length;
+  await message({ type: 'send', text });
+  await waitFor(async () => (server.requests.length > before && !(await state()).busy) || undefined, 'the answer');
+}
+
+describe('Chat context: # mentions, the + menu and the budget', () => {
+  let server: FakeServer;
+  const folder = () => vscode.workspace.workspaceFolders![0].uri;
+  const written: vscode.Uri[] = [];
+  const write = async (path: string, text: string) => {
+    const uri = vscode.Uri.joinPath(folder(), path);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    written.push(uri);
+  };
+
+  before(async () => {
+    server = await useFakeServer({ latency: { firstTokenMs: 10, tokensPerSecond: 2000 }, respond: () => ({ text: 'Seen.' }) });
+  });
+  beforeEach(async () => {
+    await vscode.commands.executeCommand('kestrel.newChat');
+  });
+  after(async () => {
+    for (const uri of written) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+    await server.close();
+    await resetSettings(['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model']);
+  });
+
+  it('a #file mention of src/cart.ts is listed, shown as a chip with its size, and reaches the request', async () => {
+    await message({ type: 'mentionQuery', requestId: 1, query: 'car' });
+    assert.equal((await state()).mentions[0], 'src/cart.ts');
+    await message({ type: 'attachPath', path: 'src/cart.ts' });
+    const bytes = (await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder(), 'src', 'cart.ts'))).size;
+    const chip = (await state()).chips[0];
+    assert.match(chip, /^cart\.ts · \d/);
+    assert.ok(chip.endsWith(bytes < 1000 ? `${bytes} B` : 'KB'), chip);
+    await sendAndWait(server, 'What does cart.ts do?');
+    assert.match(lastQuestion(server), /What does cart\.ts do\?[\s\S]*cart\.ts[\s\S]*export function subtotal/);
+  });
+
+  it('.env (excluded by default) is never listed, never read and never sent', async () => {
+    await notices({ reset: true, answers: {} });
+    for (const query of ['env', '.env', 'en']) {
+      await message({ type: 'mentionQuery', requestId: 2, query });
+      assert.ok(!(await state()).mentions.some((p) => /(^|\/)\.env/.test(p)), `listed for ${query}: ${(await state()).mentions.join(', ')}`);
+    }
+    // The page is untrusted: it may ask for it anyway.
+    await message({ type: 'attachPath', path: '.env' });
+    assert.deepEqual((await state()).attachments, []);
+    assert.ok((await notices()).some((n) => /\.env is excluded/.test(n.message)), 'the user is told, naming the file');
+    await sendAndWait(server, 'Anything there?');
+    assert.ok(!JSON.stringify(server.requests.at(-1)!.body).includes('this-file-is-excluded-by-default'));
+  });
+
+  it('a path that leaves the workspace is dropped by the protocol', async () => {
+    await message({ type: 'attachPath', path: '../../../etc/hostname' });
+    await message({ type: 'attachPath', path: '/etc/hostname' });
+    assert.deepEqual((await state()).attachments, []);
+  });
+
+  it('the + menu attaches the Problems list, carrying a diagnostic', async () => {
+    const diagnostics = vscode.languages.createDiagnosticCollection('kestrel-context-test');
+    try {
+      const cart = vscode.Uri.joinPath(folder(), 'src', 'cart.ts');
+      diagnostics.set(cart, [new vscode.Diagnostic(new vscode.Range(3, 0, 3, 5), "Cannot find name 'Iten'.", vscode.DiagnosticSeverity.Error)]);
+      const menu = message({ type: 'addContext' });
+      // Problems is the menu's first entry: accept it once the quick pick shows.
+      await waitFor(async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return (await state()).attachments.includes('Problems') || undefined;
+      }, 'the Problems chip', 10_000);
+      await menu;
+      await sendAndWait(server, 'Fix the problems');
+      assert.match(lastQuestion(server), /src\/cart\.ts:4 error Cannot find name 'Iten'\./);
+    } finally {
+      diagnostics.dispose();
+    }
+  });
+
+  it('a huge file is cut to the attachment limit, and the chip and the question say so', async () => {
+    await write('huge-context.ts', `${'// a long file\n'.repeat(10_000)}`);
+    await message({ type: 'attachPath', path: 'huge-context.ts' });
+    assert.deepEqual((await state()).chips, ['huge-context.ts · 150 KB · cut to 60,000 characters']);
+    await sendAndWait(server, 'Summarise it');
+    assert.deepEqual((await state()).turns.at(-2)!.attachments, ['huge-context.ts · cut to 60,000 characters']);
+    const sent = lastQuestion(server);
+    assert.ok(sent.length < 61_000 && sent.length > 60_000, String(sent.length));
+  });
+
+  it('attachments over the prompt budget: the next one is cut to fit and the rest left out, each named', async () => {
+    await write('huge-a.ts', 'a'.repeat(100_000));
+    await write('huge-b.ts', 'b'.repeat(100_000));
+    await write('huge-c.ts', 'c'.repeat(100_000));
+    for (const path of ['huge-a.ts', 'huge-b.ts', 'huge-c.ts']) await message({ type: 'attachPath', path });
+    await sendAndWait(server, 'Compare them');
+    const chips = (await state()).turns.at(-2)!.attachments ?? [];
+    assert.equal(chips[0], 'huge-a.ts · cut to 60,000 characters');
+    assert.match(chips[1], /^huge-b\.ts · cut to 60,000 characters, then cut to [\d,]+ characters to fit the prompt budget$/);
+    assert.equal(chips[2], 'huge-c.ts · left out: the prompt budget was used up');
+    const sent = lastQuestion(server);
+    assert.ok(!sent.includes('ccc'), 'the left-out file was not sent');
+    assert.ok(sent.length <= 120_000, String(sent.length));
+  });
+});
