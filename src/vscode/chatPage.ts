@@ -19,7 +19,7 @@ export function chatPageHtml(webview: vscode.Webview, extensionUri: vscode.Uri):
 <main><div id="log" role="log" aria-label="Conversation"></div></main>
 <footer><div id="chips"></div><div class="composer">
 <div class="input-box"><ul id="mentions" role="listbox" aria-label="Workspace files" hidden></ul>
-<textarea id="input" rows="2" placeholder="Ask about your code (# to attach a file, Enter to send, Shift+Enter for a new line)" aria-label="Message" aria-autocomplete="list" aria-controls="mentions" aria-expanded="false"></textarea></div>
+<textarea id="input" rows="2" placeholder="Ask about your code (# to attach a file, Enter to send, Shift+Enter for a new line)" aria-label="Message" aria-autocomplete="list" aria-controls="mentions"></textarea></div>
 <button id="attach" title="Add context: an open editor's file or the Problems list" aria-label="Add context">+</button><button id="send">Send</button></div></footer>
 <script nonce="${nonce}" src="${script}"></script>
 </body></html>`;

@@ -266,7 +266,6 @@ function closeMentions(): void {
   mentionPaths = [];
   mentionList.hidden = true;
   mentionList.replaceChildren();
-  input.setAttribute('aria-expanded', 'false');
   input.removeAttribute('aria-activedescendant');
 }
 
@@ -307,12 +306,10 @@ function showMentions(requestId: number, paths: string[]): void {
   );
   if (!paths.length) {
     mentionList.hidden = true;
-    input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
     return;
   }
   mentionList.hidden = false;
-  input.setAttribute('aria-expanded', 'true');
   markActive();
 }
 

@@ -1,11 +1,24 @@
 // `#file` mentions as a person uses them, from the keyboard alone: typing `#car` in the chat input
 // opens a list of workspace files (a listbox the input points into), ArrowDown/ArrowUp move, Enter
 // picks src/cart.ts, which becomes a chip with its size; the question then carries the file to the
-// provider. Escape closes the list without stopping anything, and `.env` is never offered.
+// provider. axe-core finds no serious or critical violation with the list open. Escape closes the
+// list without stopping anything, and `.env` is never offered.
 import * as assert from 'node:assert/strict';
 import type { FakeServerOptions, LoggedRequest } from '../support/fake-server';
+import { readFileSync } from 'node:fs';
 import { chat } from './chat.check';
-import type { Check } from './run';
+import type { Check, CheckContext } from './run';
+
+/** axe-core's violations in the chat's frame (as the accessibility check runs it). */
+async function audit(ctx: CheckContext): Promise<{ id: string; impact: string | null; help: string }[]> {
+  const frame = await (await chat(ctx).locator('body').elementHandle())?.ownerFrame();
+  if (!frame) throw new Error('the chat frame was not found');
+  await frame.evaluate(`${readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')}\n;void 0`);
+  return frame.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string | null; help: string }[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help }));
+  });
+}
 
 const lastQuestion = (r: LoggedRequest) => String((r.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)?.content ?? '');
 
@@ -29,8 +42,9 @@ export const checks: Check[] = [
       await list.waitFor({ state: 'visible', timeout: 10_000 });
       const options = list.locator('[role="option"]');
       assert.match(await options.first().innerText(), /cart\.ts/);
-      assert.equal(await input.getAttribute('aria-expanded'), 'true');
       assert.equal(await input.getAttribute('aria-activedescendant'), 'mention-0');
+      const serious = (await audit(ctx)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious, [], 'axe-core with the list open');
       // Down and back up: the active option follows, announced through aria-activedescendant.
       if ((await options.count()) > 1) {
         await ctx.page.keyboard.press('ArrowDown');
