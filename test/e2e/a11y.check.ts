@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
 import type { FakeServerOptions } from '../support/fake-server';
-import { chat, selectLines } from './chat.check';
+import { askAboutCart, chat } from './chat.check';
 import type { Check, CheckContext } from './run';
 
 /** 200 characters on one line, ending in a marker the check looks for. */
@@ -114,11 +114,7 @@ export const checks: Check[] = [
   {
     name: 'after Ask About Selection the keys go to the chat input, with the code attached',
     async run(ctx) {
-      await ctx.openFile('src/cart.ts');
-      await selectLines(ctx, 7, 3);
-      await ctx.runCommand('Kestrel: Ask About Selection');
-      const frame = chat(ctx);
-      await frame.locator('#chips .chip', { hasText: 'cart.ts:7-9' }).waitFor({ timeout: 20_000 });
+      const frame = await askAboutCart(ctx);
       await ctx.page.keyboard.type('What does this do?', { delay: 30 });
       assert.equal(await frame.locator('#input').inputValue(), 'What does this do?', 'the typed text is in the chat input');
       assert.equal(await frame.locator('#chips .chip', { hasText: 'cart.ts:7-9' }).count(), 1, 'the selection is attached');

@@ -1,6 +1,6 @@
 // The chat panel in the dark theme: the same answer, for a screenshot a person can look at.
 import * as assert from 'node:assert/strict';
-import { ask, chat, selectLines, server as chatServer } from './chat.check';
+import { ask, askAboutCart, chat, server as chatServer } from './chat.check';
 import type { Check } from './run';
 
 export const server = chatServer;
@@ -10,9 +10,7 @@ export const checks: Check[] = [
   {
     name: 'the answer renders in the dark theme',
     async run(ctx) {
-      await ctx.openFile('src/cart.ts');
-      await selectLines(ctx, 7, 3);
-      await ctx.runCommand('Kestrel: Ask About Selection');
+      await askAboutCart(ctx);
       await ask(ctx, 'What does this function do?');
       await chat(ctx).locator('.turn-assistant .code-block .hljs-keyword').first().waitFor({ timeout: 20_000 });
       const background = await chat(ctx).locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);

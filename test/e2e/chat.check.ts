@@ -36,6 +36,16 @@ export async function selectLines(ctx: CheckContext, from: number, count: number
   for (let i = 0; i < count; i++) await ctx.page.keyboard.press('Shift+ArrowDown');
 }
 
+/** Lines 7–9 of src/cart.ts selected and Ask About Selection run: the chat with them attached as a chip. */
+export async function askAboutCart(ctx: CheckContext): Promise<FrameLocator> {
+  await ctx.openFile('src/cart.ts');
+  await selectLines(ctx, 7, 3);
+  await ctx.runCommand('Kestrel: Ask About Selection');
+  const frame = chat(ctx);
+  await frame.locator('#chips .chip', { hasText: 'cart.ts:7-9' }).waitFor({ timeout: 20_000 });
+  return frame;
+}
+
 export async function ask(ctx: CheckContext, question: string): Promise<void> {
   const input = chat(ctx).locator('#input');
   await input.click();
@@ -47,11 +57,7 @@ export const checks: Check[] = [
   {
     name: 'Ask About Selection attaches the code as a chip and the answer renders as markdown with highlighted code',
     async run(ctx) {
-      await ctx.openFile('src/cart.ts');
-      await selectLines(ctx, 7, 3);
-      await ctx.runCommand('Kestrel: Ask About Selection');
-      const frame = chat(ctx);
-      await frame.locator('#chips .chip', { hasText: 'cart.ts:7-9' }).waitFor({ timeout: 20_000 });
+      const frame = await askAboutCart(ctx);
       await ask(ctx, 'What does this function do?');
       await frame.locator('.turn-assistant .body h2').waitFor({ timeout: 20_000 });
       await frame.locator('.turn-assistant .code-block .hljs-keyword').first().waitFor({ timeout: 20_000 });

@@ -37,6 +37,8 @@ export const server: FakeServerOptions = {
   respond: (request): FakeReply => {
     const line = cursorLine(request);
     if (line === '  ' && /function total\(items: Item\[\]\): number \{\n {2}\{\{HOLE\}\}/.test(userText(request))) return { text: `<fill>${TOTAL_BODY}</fill>` };
+    // Asked explicitly, a different answer at each temperature: the alternatives to cycle through.
+    if (/const pick = $/.test(line)) return { text: `<fill>${({ 0.7: 'items[1];', 1: 'items.at(-1);' } as Record<string, string>)[String(request.body.temperature)] ?? 'items[0];'}</fill>` };
     const hit = ANSWERS.find(([pattern]) => pattern.test(line));
     return { text: hit ? hit[1] : '<fill></fill>' };
   },
@@ -108,6 +110,33 @@ export const checks: Check[] = [
       assert.match(await ctx.ghostText(), /ms\.length;/);
       await ctx.screenshot('typing-through');
       assert.equal(completions(ctx).length, before, 'no request while typing through the suggestion');
+    },
+  },
+  {
+    name: 'Alt+] asks for the alternatives: three different suggestions to cycle, Tab writes the one shown',
+    async run(ctx) {
+      ctx.writeWorkspaceFile('scratch/pick.ts', '');
+      await ctx.openFile('scratch/pick.ts');
+      await ctx.page.keyboard.type('const pick = ', { delay: 70 });
+      assert.match(await ctx.waitForGhost(15_000), /^items\[0\];/, 'the automatic suggestion');
+      const before = completions(ctx).length;
+      // VS Code asks the provider explicitly when the user first cycles: the two others are asked for.
+      await ctx.press('Alt+BracketRight');
+      let second = '';
+      for (let waited = 0; waited < 5000 && (second === '' || /^items\[0\];/.test(second)); waited += 100) {
+        await ctx.page.waitForTimeout(100);
+        second = await ctx.ghostText();
+      }
+      const asked = completions(ctx).slice(before);
+      assert.deepEqual(asked.map((r) => r.body.temperature).sort(), [0.7, 1], 'the two others asked for; the usual one came from the cache');
+      assert.match(second, /^items\[1\];|^items\.at\(-1\);/, `Alt+] shows another suggestion, got ${JSON.stringify(second)}`);
+      await ctx.screenshot('alternatives');
+      await ctx.press('Alt+BracketRight');
+      await ctx.page.waitForTimeout(400);
+      const third = await ctx.ghostText();
+      assert.ok(third !== second && /^items/.test(third), `Alt+] again shows the third, got ${JSON.stringify(third)}`);
+      assert.equal(completions(ctx).length, before + 2, 'cycling sends nothing more');
+      await acceptAndSave(ctx, 'scratch/pick.ts', `const pick = ${third.trim()}`);
     },
   },
   {
