@@ -6,7 +6,7 @@
 import { realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import * as vscode from 'vscode';
-import { decodeText, MAX_MENTION_FILE_BYTES, problemsText, rankMentions, safeRelativePath, type Problem } from '../core/chat/context';
+import { decodeText, MAX_MENTION_FILE_BYTES, MAX_MENTIONS, problemsText, rankMentions, safeRelativePath, type Problem } from '../core/chat/context';
 import { formatSize } from '../core/chat/instructions';
 import type { Services } from './services';
 
@@ -17,37 +17,43 @@ const NOT_LISTED = '**/{node_modules,.git}/**';
 
 type Deps = Pick<Services, 'isExcluded'>;
 
-let listed: { at: number; paths: Promise<string[]> } | undefined;
+let listed: { at: number; files: Promise<Map<string, vscode.Uri>> } | undefined;
+
+/** Forgets the listed files when one is created or deleted, so the `#` list offers it at once. */
+export function watchMentionFiles(): vscode.Disposable {
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+  const forget = () => (listed = undefined);
+  return vscode.Disposable.from(watcher, watcher.onDidCreate(forget), watcher.onDidDelete(forget));
+}
 
 /** The workspace-relative paths offered for `query`, excluded files never among them. */
 export async function mentionPaths(services: Deps, query: string): Promise<string[]> {
   if (!listed || Date.now() - listed.at > LIST_TTL_MS) {
     listed = {
       at: Date.now(),
-      paths: Promise.resolve(vscode.workspace.findFiles('**/*', NOT_LISTED, MAX_LISTED_FILES)).then(
-        (uris) => uris.map((u) => vscode.workspace.asRelativePath(u, false)),
-        () => [],
+      // By the path the page shows and sends back (relative to the file's own folder); the first folder's wins.
+      files: Promise.resolve(vscode.workspace.findFiles('**/*', NOT_LISTED, MAX_LISTED_FILES)).then(
+        (uris) => {
+          const files = new Map<string, vscode.Uri>();
+          for (const uri of uris) {
+            const path = vscode.workspace.asRelativePath(uri, false);
+            if (!files.has(path)) files.set(path, uri);
+          }
+          return files;
+        },
+        () => new Map<string, vscode.Uri>(),
       ),
     };
   }
-  const paths = await listed.paths;
+  const files = await listed.files;
   // Ranked first, then judged: the exclusion check resolves links, so it runs on the few offered.
-  const ranked = rankMentions(paths, query, paths.length);
+  const ranked = rankMentions([...files.keys()], query, files.size);
   const offered: string[] = [];
   for (const path of ranked) {
-    if (offered.length >= 20) break;
-    const uri = resolveInWorkspace(path);
-    if (uri && !services.isExcluded(uri)) offered.push(path);
+    if (offered.length >= MAX_MENTIONS) break;
+    if (safeRelativePath(path) && !services.isExcluded(files.get(path)!)) offered.push(path);
   }
   return offered;
-}
-
-/** The file `path` names in the first workspace folder that has one, lexically inside it; else undefined. */
-function resolveInWorkspace(path: string): vscode.Uri | undefined {
-  const safe = safeRelativePath(path);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!safe || !folder) return undefined;
-  return vscode.Uri.joinPath(folder.uri, safe);
 }
 
 export type ReadFile = { uri: vscode.Uri; label: string; languageId: string; bytes: number; text: string } | { refused: string };

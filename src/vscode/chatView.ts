@@ -11,7 +11,7 @@ import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type 
 import { KestrelError } from '../core/client/errors';
 import { FIXES, fixFor, type SetupProblem } from '../core/fixes';
 import { lastSelectedLine } from '../core/selection';
-import { mentionPaths, readDocument, readMentionedFile, readProblems, type ReadFile } from './chatContext';
+import { mentionPaths, readDocument, readMentionedFile, readProblems, watchMentionFiles, type ReadFile } from './chatContext';
 import { chatPageHtml } from './chatPage';
 import { ChatSessions } from './chatSessions';
 import { notices, runFix } from './errorReporter';
@@ -120,6 +120,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/{${INSTRUCTION_FILES.join(',')}}`);
     const changed = () => void this.readInstructions();
     this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+    this.disposables.push(watchMentionFiles());
   }
 
   /** Reads the instructions again (for the chip, or for the question about to be sent) and shows the result. */

@@ -3,6 +3,9 @@
 // listed, read or sent; the + menu attaches the Problems list with its diagnostics; a huge file is
 // cut and the chip says so; attachments over the prompt budget are cut or left out, named.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FakeServer } from '../support/fake-server';
 import { notices, resetSettings, useFakeServer, waitFor } from './helpers';
@@ -78,11 +81,44 @@ describe('Chat context: # mentions, the + menu and the budget', () => {
     assert.deepEqual((await state()).attachments, []);
   });
 
+  it('a link that leads outside the workspace, a link to .env and a binary file are refused, each named', async () => {
+    if (folder().scheme !== 'file') return;
+    const outside = mkdtempSync(join(tmpdir(), 'kestrel-outside-'));
+    try {
+      writeFileSync(join(outside, 'elsewhere.ts'), 'export const OUTSIDE_MARKER = 1;\n');
+      symlinkSync(join(outside, 'elsewhere.ts'), join(folder().fsPath, 'link-outside.ts'));
+      written.push(vscode.Uri.joinPath(folder(), 'link-outside.ts'));
+      symlinkSync(join(folder().fsPath, '.env'), join(folder().fsPath, 'notes-link.txt'));
+      written.push(vscode.Uri.joinPath(folder(), 'notes-link.txt'));
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'image.bin'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
+      written.push(vscode.Uri.joinPath(folder(), 'image.bin'));
+      await notices({ reset: true, answers: {} });
+      for (const path of ['link-outside.ts', 'notes-link.txt', 'image.bin']) await message({ type: 'attachPath', path });
+      assert.deepEqual((await state()).attachments, []);
+      const told = (await notices()).map((n) => n.message).join('\n');
+      assert.match(told, /link-outside\.ts leads outside the workspace/);
+      assert.match(told, /notes-link\.txt is excluded/);
+      assert.match(told, /image\.bin is not a text file/);
+      await write('notes-plain.txt', 'plain notes\n');
+      // A new file is offered once the workspace's watcher tells of it.
+      const offered = await waitFor(async () => {
+        await message({ type: 'mentionQuery', requestId: 3, query: 'notes-' });
+        const mentions = (await state()).mentions;
+        return mentions.includes('notes-plain.txt') ? mentions : undefined;
+      }, 'notes-plain.txt in the # list', 4000);
+      assert.deepEqual(offered, ['notes-plain.txt'], 'a link to .env is not offered, the plain file beside it is');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('the + menu attaches the Problems list, carrying a diagnostic', async () => {
     const diagnostics = vscode.languages.createDiagnosticCollection('kestrel-context-test');
     try {
       const cart = vscode.Uri.joinPath(folder(), 'src', 'cart.ts');
       diagnostics.set(cart, [new vscode.Diagnostic(new vscode.Range(3, 0, 3, 5), "Cannot find name 'Iten'.", vscode.DiagnosticSeverity.Error)]);
+      // From the chat, as a person would (the quick pick's keys need the window's focus).
+      await vscode.commands.executeCommand('kestrel.openChat');
       const menu = message({ type: 'addContext' });
       // Problems is the menu's first entry: accept it once the quick pick shows.
       await waitFor(async () => {
