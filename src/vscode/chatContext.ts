@@ -51,7 +51,10 @@ export async function mentionPaths(services: Deps, query: string): Promise<strin
   const offered: string[] = [];
   for (const path of ranked) {
     if (offered.length >= MAX_MENTIONS) break;
-    if (safeRelativePath(path) && !services.isExcluded(files.get(path)!)) offered.push(path);
+    const uri = files.get(path)!;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    // A link leading outside its folder would be refused when picked: it is not offered.
+    if (safeRelativePath(path) && folder && !services.isExcluded(uri) && (await staysInside(folder.uri, uri))) offered.push(path);
   }
   return offered;
 }

@@ -107,6 +107,8 @@ describe('Chat context: # mentions, the + menu and the budget', () => {
         return mentions.includes('notes-plain.txt') ? mentions : undefined;
       }, 'notes-plain.txt in the # list', 4000);
       assert.deepEqual(offered, ['notes-plain.txt'], 'a link to .env is not offered, the plain file beside it is');
+      await message({ type: 'mentionQuery', requestId: 4, query: 'link-' });
+      assert.deepEqual((await state()).mentions, [], 'a link leading outside the workspace is not offered');
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
