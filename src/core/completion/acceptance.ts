@@ -79,6 +79,8 @@ export class AcceptanceWatch {
     if (c && c.doneAt === undefined && c.uri === s.uri && c.line === s.line && c.character === s.character && c.rests.includes(s.text)) {
       c.id = s.id;
       c.rests = [s.text, ...(s.others ?? [])];
+      // What accepting replaces now: a closer the editor added since (typing a bracket) is covered.
+      c.replaces = s.replaces;
       return;
     }
     this.settle();

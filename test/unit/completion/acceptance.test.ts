@@ -40,6 +40,18 @@ describe('acceptance: what became of a suggestion', () => {
     assert.deepEqual(h.outcomes(), ['full']);
   });
 
+  it('the rest shown again over a closer the editor added since: Tab on it is accepted whole', () => {
+    const h = harness();
+    h.show('foo(a);');
+    for (const [i, ch] of [...'foo'].entries()) h.change(ch, 0, 10 + i);
+    h.change('()', 0, 13);
+    const id = h.show('a);', 0, 14, 1);
+    h.change('a);', 0, 14, 1);
+    h.watch.accepted(id);
+    assert.deepEqual(h.outcomes(), ['full']);
+    assert.equal(h.shown.length, 1);
+  });
+
   it('a change that replaces more than the item covers is not an accept: dismissed', () => {
     const h = harness();
     h.show('bar);', 0, 10, 1);
