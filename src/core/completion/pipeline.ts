@@ -227,12 +227,14 @@ export class InlineEngine {
     const key = `${cacheKey(context.prefix, context.suffix, connection.model)}\u0000alternatives`;
     const known = settings.cache !== false ? this.alternativesCache.get(key) : undefined;
     const read = known ?? (await Promise.all(ALTERNATIVE_TEMPERATURES.map((temperature) => this.other(anchor, connection, context, options, temperature, signal))));
-    if (!known && !signal.aborted) this.alternativesCache.set(key, read.filter((p): p is Processed => p !== undefined));
-    return read.filter((p): p is Processed => p !== undefined).map((p) => ({ text: p.text, replaceEnd: input.cursor.character + p.replaceLength, source: 'network' as const }));
+    const answered = read.filter((p): p is Processed => p !== undefined && p !== 'failed');
+    // Kept only when every one answered: a failed one is asked for again next time.
+    if (!known && !signal.aborted && !read.includes('failed')) this.alternativesCache.set(key, answered);
+    return answered.map((p) => ({ text: p.text, replaceEnd: input.cursor.character + p.replaceLength, source: 'network' as const }));
   }
 
   /** One more suggestion at `temperature`: a request beside the document's flight, never replacing it. */
-  private async other(anchor: Anchor, connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions, temperature: number, signal: AbortSignal): Promise<Processed | undefined> {
+  private async other(anchor: Anchor, connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions, temperature: number, signal: AbortSignal): Promise<Processed | undefined | 'failed'> {
     const flight = new Flight(anchor, 'call', this.timers, RIDE_GRACE_MS);
     const stop = () => flight.abort();
     signal.addEventListener('abort', stop, { once: true });
@@ -247,7 +249,7 @@ export class InlineEngine {
       return signal.aborted ? undefined : processed;
     } catch {
       // The usual suggestion's request reports what went wrong; one of the others failing shows nothing.
-      return undefined;
+      return 'failed';
     } finally {
       signal.removeEventListener('abort', stop);
     }

@@ -52,6 +52,52 @@ describe('alternatives on an explicit ask', () => {
     assert.equal(client.requests.length, 3);
   });
 
+  it('one of the others failed: asking again at the same cursor asks for it again', async () => {
+    let failing = true;
+    const client = scriptedClient((r) => (r.temperature === 0.7 ? (failing ? new Error('overloaded') : 'b;') : r.temperature === 1 ? 'c;' : 'a;'));
+    const engine = engineWith(client);
+    assert.deepEqual((await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal)).map((s) => s.text), ['a;', 'c;']);
+    failing = false;
+    const again = await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    assert.deepEqual(again.map((s) => s.text), ['a;', 'b;', 'c;']);
+  });
+
+  it('the answers kept are per cursor: another text after the cursor, or another model, asks again', async () => {
+    const client = byTemperature({ '0.1': 'a;', '0.7': 'b;', '1': 'c;' });
+    const engine = engineWith(client);
+    await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    await engine.alternatives(inputAt('const n = ', '\nfoo();\n'), new AbortController().signal);
+    assert.equal(client.requests.filter((r) => r.temperature !== 0.1).length, 2 * ALTERNATIVE_TEMPERATURES.length);
+    let model = 'm';
+    const switching = new InlineEngine(async () => ({ client, model, prefill: 'no' }), () => ({ debounceMs: 0, maxTokens: 64, multiline: 'never' as const }));
+    await switching.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    model = 'm2';
+    await switching.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    assert.equal(client.requests.filter((r) => r.temperature !== 0.1).length, 4 * ALTERNATIVE_TEMPERATURES.length);
+  });
+
+  it('with the cache off, asking again asks again', async () => {
+    const client = byTemperature({ '0.1': 'a;', '0.7': 'b;', '1': 'c;' });
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), () => ({ debounceMs: 0, maxTokens: 64, multiline: 'never' as const, cache: false }));
+    await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    assert.equal(engine.counters.alternativeRequests, 2 * ALTERNATIVE_TEMPERATURES.length);
+  });
+
+  it('cancelled while the client is looked up: no other request is sent', async () => {
+    const client = byTemperature({ '0.1': 'a;', '0.7': 'b;', '1': 'c;' });
+    const abort = new AbortController();
+    const engine = new InlineEngine(
+      async () => {
+        abort.abort();
+        return { client, model: 'm', prefill: 'no' };
+      },
+      () => ({ debounceMs: 0, maxTokens: 64, multiline: 'never' as const }),
+    );
+    assert.deepEqual(await engine.alternatives(inputAt('const n = ', '\n'), abort.signal), []);
+    assert.equal(engine.counters.alternativeRequests, 0);
+  });
+
   it('an automatic call is one request', async () => {
     const client = byTemperature({ '0.1': 'a;' });
     await engineWith(client).suggest(inputAt('const n = ', '\n', { explicit: false }), new AbortController().signal);
