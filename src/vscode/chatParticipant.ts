@@ -7,8 +7,7 @@ import * as vscode from 'vscode';
 import type { ActionTarget } from '../core/actions/recipes';
 import { SYSTEM_PROMPT } from '../core/chat/history';
 import { withInstructions } from '../core/chat/instructions';
-import { fencedTarget, missingFor, participantMessages, type ParticipantQuestion } from '../core/chat/participant';
-import { KestrelError } from '../core/client/errors';
+import { errorMessage, fencedTarget, missingFor, participantMessages, type ParticipantQuestion } from '../core/chat/participant';
 import { escapeMarkdown } from '../core/inertText';
 import { capReachedMessage } from '../core/usage';
 import { diagnosticsIn } from './actions';
@@ -131,8 +130,8 @@ async function answer(services: Services, request: vscode.ChatRequest, context: 
     return { metadata: { model: handle.model } };
   } catch (error) {
     if (token.isCancellationRequested) return {};
-    // A provider's words are data: shown as text in VS Code's error box, never as markdown.
-    return { errorDetails: { message: error instanceof KestrelError || error instanceof Error ? error.message : String(error) } };
+    // A provider's words are data: VS Code draws the error message as markdown, so it is escaped.
+    return { errorDetails: { message: errorMessage(error) } };
   } finally {
     subscription.dispose();
   }

@@ -3,6 +3,7 @@
 // palette actions ask (src/core/actions/recipes.ts), about the code the user pointed at.
 import type { ChatMessage } from '../client/types';
 import { actionMessages, type ActionId, type ActionTarget, type DiagnosticInfo } from '../actions/recipes';
+import { escapeMarkdown } from '../inertText';
 import { messagesWithinBudget, type Turn } from './history';
 
 export const PARTICIPANT_COMMANDS = { explain: 'explain', fix: 'fix', tests: 'generateTests' } as const satisfies Record<string, ActionId>;
@@ -54,4 +55,12 @@ export function participantMessages(question: ParticipantQuestion, system: strin
   }
   const turns: Turn[] = [...question.history.map((t, i) => ({ id: `h${i}`, role: t.role, content: t.content })), { id: 'q', role: 'user', content }];
   return messagesWithinBudget(turns, budgetChars, system);
+}
+
+/**
+ * The result's error text for a failed request. VS Code draws a result's error message as markdown,
+ * so a provider's words (model ids, quoted input, links) are escaped to stay literal text.
+ */
+export function errorMessage(error: unknown): string {
+  return escapeMarkdown(error instanceof Error ? error.message : String(error));
 }

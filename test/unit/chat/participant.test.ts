@@ -2,7 +2,7 @@
 // action asks about the target, the user's note after it, and what a command needs.
 import * as assert from 'node:assert/strict';
 import { SYSTEM_PROMPT } from '../../../src/core/chat/history';
-import { isCommand, missingFor, participantMessages, type ParticipantQuestion } from '../../../src/core/chat/participant';
+import { errorMessage, isCommand, missingFor, participantMessages, type ParticipantQuestion } from '../../../src/core/chat/participant';
 
 const target = { path: 'src/cart.ts', languageId: 'typescript', code: 'export const a = 1;', startLine: 3, endLine: 3 };
 const question = (over: Partial<ParticipantQuestion> = {}): ParticipantQuestion => ({ prompt: 'why?', attached: [], history: [], ...over });
@@ -46,6 +46,15 @@ describe('@kestrel: the messages for a question', () => {
     assert.match(missingFor(question({ prompt: ' ' })) ?? '', /Ask a question/);
     assert.equal(missingFor(question({ prompt: ' ', attached: ['x'] })), undefined);
     assert.equal(missingFor(question({ command: 'unknown' })), undefined, 'an unknown command is a plain question');
+  });
+
+  it('a provider\'s error is literal text: VS Code draws the result\'s error message as markdown', () => {
+    const text = errorMessage(new Error('model "x" not found: see [docs](http://e.example) ![i](http://e.example/p.png) <img src=x>'));
+    assert.ok(!text.includes('[docs](http'), text);
+    assert.ok(!text.includes('![i]('), text);
+    assert.ok(!/(^|[^\\])</.test(text), `an unescaped < in ${text}`);
+    assert.match(text, /not found/);
+    assert.match(errorMessage('plain'), /plain/);
   });
 
   it('only the three commands are commands, whatever the object has', () => {
