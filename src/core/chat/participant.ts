@@ -4,6 +4,7 @@
 import type { ChatMessage } from '../client/types';
 import { actionMessages, type ActionId, type ActionTarget, type DiagnosticInfo } from '../actions/recipes';
 import { escapeMarkdown } from '../inertText';
+import { fitAttachments } from './context';
 import { messagesWithinBudget, type Turn } from './history';
 
 export const PARTICIPANT_COMMANDS = { explain: 'explain', fix: 'fix', tests: 'generateTests' } as const satisfies Record<string, ActionId>;
@@ -43,6 +44,29 @@ export function fencedTarget(target: ActionTarget): string {
  * action's own request about the target, with what the user typed after the command as their note.
  */
 export function participantMessages(question: ParticipantQuestion, system: string, budgetChars: number): ChatMessage[] {
+  const content = questionContent({ ...question, attached: fitAttached(question, system, budgetChars).attached });
+  const turns: Turn[] = [...question.history.map((t, i) => ({ id: `h${i}`, role: t.role, content: t.content })), { id: 'q', role: 'user', content }];
+  return messagesWithinBudget(turns, budgetChars, system);
+}
+
+/**
+ * The referenced files within what `budgetChars` leaves after the system prompt and the question:
+ * in order, kept whole while they fit, then one cut, then the rest left out; `notes` names each cut
+ * or left-out one and why, for the answer to say.
+ */
+export function fitAttached(question: ParticipantQuestion, system: string, budgetChars: number): { attached: string[]; notes: string[] } {
+  // The separators between the question's parts count too.
+  const room = budgetChars - system.length - questionContent({ ...question, attached: [] }).length - 2 * question.attached.length;
+  const items = question.attached.map((text) => ({ label: text.slice(0, Math.max(0, text.indexOf('\n'))) || 'a referenced file', text }));
+  const fence = '\n```';
+  const { kept, leftOut } = fitAttachments(items, room - fence.length);
+  return {
+    attached: kept.map((k) => (k.note ? `${k.text}${fence}` : k.text)),
+    notes: [...kept.filter((k) => k.note).map((k) => `${k.item.label} · ${k.note}`), ...leftOut.map((l) => `${l.item.label} · ${l.note}`)],
+  };
+}
+
+function questionContent(question: ParticipantQuestion): string {
   let content: string;
   if (isCommand(question.command) && question.target) {
     const action = PARTICIPANT_COMMANDS[question.command];
@@ -53,8 +77,7 @@ export function participantMessages(question: ParticipantQuestion, system: strin
     const code = question.target ? [fencedTarget(question.target)] : [];
     content = [question.prompt, ...code, ...question.attached].join('\n\n');
   }
-  const turns: Turn[] = [...question.history.map((t, i) => ({ id: `h${i}`, role: t.role, content: t.content })), { id: 'q', role: 'user', content }];
-  return messagesWithinBudget(turns, budgetChars, system);
+  return content;
 }
 
 /**

@@ -2,7 +2,7 @@
 // action asks about the target, the user's note after it, and what a command needs.
 import * as assert from 'node:assert/strict';
 import { SYSTEM_PROMPT } from '../../../src/core/chat/history';
-import { errorMessage, isCommand, missingFor, participantMessages, type ParticipantQuestion } from '../../../src/core/chat/participant';
+import { errorMessage, fitAttached, isCommand, missingFor, participantMessages, type ParticipantQuestion } from '../../../src/core/chat/participant';
 
 const target = { path: 'src/cart.ts', languageId: 'typescript', code: 'export const a = 1;', startLine: 3, endLine: 3 };
 const question = (over: Partial<ParticipantQuestion> = {}): ParticipantQuestion => ({ prompt: 'why?', attached: [], history: [], ...over });
@@ -38,6 +38,21 @@ describe('@kestrel: the messages for a question', () => {
     assert.ok(messages.length < 12 && messages.length > 2, `${messages.length} messages`);
     assert.equal(messages.at(-1)!.content, 'why?');
     assert.equal(messages[1].role, 'user', 'the kept conversation starts with a question');
+  });
+
+  it('referenced files fit the budget with the question: the ones past it are cut or left out, each named', () => {
+    const file = (name: string) => `${name}:1-2000 (typescript)\n\`\`\`typescript\n${'x'.repeat(50_000)}\n\`\`\``;
+    const asked = question({ target, attached: [file('a.ts'), file('b.ts'), file('c.ts'), file('d.ts')] });
+    const messages = participantMessages(asked, 'S', 120_000);
+    const total = messages.reduce((n, m) => n + m.content.length, 0);
+    assert.ok(total <= 120_000, `${total} characters sent`);
+    assert.match(messages.at(-1)!.content, /a\.ts:1-2000/);
+    const { notes } = fitAttached(asked, 'S', 120_000);
+    assert.equal(notes.length, 2, notes.join('; '));
+    assert.match(notes[0], /^c\.ts:1-2000 \(typescript\) · cut to .* to fit the prompt budget$/);
+    assert.match(notes[1], /^d\.ts:1-2000 \(typescript\) · left out: the prompt budget was used up$/);
+    assert.match(messages.at(-1)!.content, /\n```$/, 'a cut one still closes its fence');
+    assert.deepEqual(fitAttached(question({ attached: [file('a.ts')] }), 'S', 120_000).notes, []);
   });
 
   it('what a question needs: a command needs code, a plain question needs words or a file', () => {
