@@ -273,6 +273,79 @@ describe('acceptance: what became of a suggestion', () => {
     h.watch.settle();
     assert.deepEqual(h.outcomes(), ['line']);
   });
+
+  it('the same text at the same place in another document, or further along the line, is a new suggestion', () => {
+    const h = harness();
+    h.show('x;', 0, 10);
+    h.show('x;', 0, 10, 0, 'file:///w/b.ts');
+    h.show('x;', 0, 12, 0, 'file:///w/b.ts');
+    assert.equal(h.shown.length, 3);
+    assert.deepEqual(h.outcomes(), ['dismissed', 'dismissed']);
+  });
+
+  it('an event with no content change (saved, dirty state) leaves it showing', () => {
+    const h = harness();
+    const id = h.show('abc');
+    h.watch.changed(URI, [], h.now());
+    assert.deepEqual(h.outcomes(), []);
+    h.change('abc');
+    h.watch.accepted(id);
+    assert.deepEqual(h.outcomes(), ['full']);
+  });
+
+  it('the suggestion\'s text inserted at the same column of another line, or elsewhere on its line, dismisses it', () => {
+    const h = harness();
+    h.show('abc');
+    h.change('a', 1, 10);
+    assert.deepEqual(h.outcomes(), ['dismissed']);
+    h.show('abc');
+    h.change('a', 0, 9);
+    assert.deepEqual(h.outcomes(), ['dismissed', 'dismissed']);
+  });
+
+  it('a change over the closers that inserts only part of the rest is not an accept', () => {
+    const h = harness();
+    h.show('bar);', 0, 10, 1);
+    h.change('ba', 0, 10, 1);
+    assert.deepEqual(h.outcomes(), ['dismissed']);
+  });
+
+  it('two characters starting like the suggestion but not a bracket pair are not its bracket', () => {
+    const h = harness();
+    h.show('(b);');
+    h.change('(a');
+    assert.deepEqual(h.outcomes(), ['dismissed']);
+  });
+
+  it('CRLF: Enter with its indentation is one key, and Accept Line ends at a CRLF line end', () => {
+    const h = harness();
+    h.show('{\r\n    x();\r\n}');
+    h.change('{');
+    h.change('\r\n    ', 0, 11);
+    h.change('q', 1, 4);
+    assert.deepEqual(h.outcomes(), ['dismissed']);
+    h.show('let a = 1;\r\nlet b = 2;');
+    h.change('let a = 1;');
+    h.watch.settle();
+    assert.deepEqual(h.outcomes(), ['dismissed', 'line']);
+  });
+
+  it('after a line break, typing replaces nothing: a change over text at the new line is not an accept', () => {
+    const h = harness();
+    h.show('a\nbc', 0, 10, 1);
+    h.change('a');
+    h.change('\n', 0, 11);
+    h.change('bc', 1, 0, 1);
+    assert.deepEqual(h.outcomes(), ['dismissed']);
+  });
+
+  it('the rest shown again alone: the others it was shown with are no longer offered', () => {
+    const h = harness();
+    h.watch.shown({ id: 'a', uri: URI, line: 0, character: 10, text: 'items.length;', others: ['count(items);'], replaces: 0, languageId: 'typescript', model: 'm' }, h.now());
+    h.show('items.length;');
+    h.change('c');
+    assert.deepEqual(h.outcomes(), ['dismissed']);
+  });
 });
 
 describe('acceptance: the ledger and the Show Usage table', () => {
@@ -321,6 +394,15 @@ describe('acceptance: the ledger and the Show Usage table', () => {
   it('the accepted share counts whole and partial accepts over the settled ones', () => {
     assert.equal(acceptedShare({ shown: 9, full: 2, line: 1, word: 1, typed: 2, dismissed: 2 }), '50%');
     assert.equal(acceptedShare({ shown: 1, full: 0, line: 0, word: 0, typed: 0, dismissed: 0 }), '–');
+  });
+
+  it('rows shown as often are in order of language and model; the language is escaped too', () => {
+    const ledger = new AcceptanceLedger();
+    for (const [language, model] of [['ts', 'b'], ['ts', 'a'], ['go', 'z']]) ledger.count('2026-11-30', language, model, 'shown');
+    assert.deepEqual(ledger.totals().map((r) => `${r.languageId}/${r.model}`), ['go/z', 'ts/a', 'ts/b']);
+    const odd = new AcceptanceLedger();
+    odd.count('2026-11-30', 'lang|[x](http://e)', 'm', 'shown');
+    assert.ok(!acceptanceMarkdown(odd).includes('[x](http://e)'));
   });
 
   it('the table escapes model ids and names each outcome', () => {
