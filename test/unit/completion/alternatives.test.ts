@@ -98,6 +98,20 @@ describe('alternatives on an explicit ask', () => {
     assert.equal(engine.counters.alternativeRequests, 0);
   });
 
+  it('nothing to continue (binary content in the prompt, a line too long): no other request either', async () => {
+    const client = byTemperature({ '0.1': 'a;', '0.7': 'b;', '1': 'c;' });
+    const engine = engineWith(client);
+    assert.deepEqual(await engine.alternatives(inputAt('\u0000\u0001\n\n\n\nconst n = ', '\n'), new AbortController().signal), []);
+    assert.deepEqual(await engine.alternatives(inputAt(`const n = ${'x'.repeat(20_000)}`, '\n'), new AbortController().signal), []);
+    assert.equal(client.requests.length, 0);
+  });
+
+  it('each other replaces the closers after the cursor as the usual one does', async () => {
+    const client = byTemperature({ '0.1': 'a)', '0.7': 'b)', '1': 'c)' });
+    const shown = await engineWith(client).alternatives(inputAt('f(', ')\n'), new AbortController().signal);
+    assert.deepEqual(shown.map((s) => [s.text, s.replaceEnd]), [['a)', 3], ['b)', 3], ['c)', 3]]);
+  });
+
   it('an automatic call is one request', async () => {
     const client = byTemperature({ '0.1': 'a;' });
     await engineWith(client).suggest(inputAt('const n = ', '\n', { explicit: false }), new AbortController().signal);
