@@ -91,6 +91,10 @@ async function answer(services: Services, request: vscode.ChatRequest, context: 
     stream.markdown(`Kestrel sent nothing: ${escapeMarkdown(refs.excluded)} is excluded (kestrel.exclude or .kestrelignore). Leave it out of the question.`);
     return {};
   }
+  if ('unreadable' in refs) {
+    stream.markdown(`Kestrel sent nothing: ${escapeMarkdown(refs.unreadable)} could not be read as a text file (a folder, a binary file or one that is gone). Leave it out of the question.`);
+    return {};
+  }
   const editor = vscode.window.activeTextEditor;
   let target = refs.targets[0];
   if (!target && editor && !editor.selection.isEmpty) {
@@ -148,14 +152,20 @@ interface Target {
 }
 
 /** The files and ranges the user referenced, read only when not excluded. */
-async function references(services: Services, refs: readonly vscode.ChatPromptReference[]): Promise<{ targets: Target[] } | { excluded: string }> {
+async function references(services: Services, refs: readonly vscode.ChatPromptReference[]): Promise<{ targets: Target[] } | { excluded: string } | { unreadable: string }> {
   const targets: Target[] = [];
   for (const ref of refs) {
     const value = ref.value;
     const uri = value instanceof vscode.Uri ? value : value instanceof vscode.Location ? value.uri : undefined;
     if (!uri) continue;
     if (services.isExcluded(uri)) return { excluded: vscode.workspace.asRelativePath(uri) };
-    const document = await vscode.workspace.openTextDocument(uri);
+    let document: vscode.TextDocument;
+    try {
+      document = await vscode.workspace.openTextDocument(uri);
+    } catch {
+      // A #folder, a binary file or a file deleted since: said in the answer, not thrown at VS Code's chat.
+      return { unreadable: vscode.workspace.asRelativePath(uri) };
+    }
     const range = value instanceof vscode.Location ? value.range : new vscode.Range(0, 0, document.lineCount, 0);
     targets.push(targetOf(document, range));
   }

@@ -79,6 +79,15 @@ describe('@kestrel in VS Code\'s chat, and Kestrel\'s models for other extension
     assert.equal(server.completions.length, before, 'no request');
   });
 
+  it('a referenced folder or missing file is named in the answer, nothing sent, no error thrown at the chat', async () => {
+    const before = server.completions.length;
+    for (const uri of [file('src'), file('src/no-such-file.ts')]) {
+      const answered = await ask({ prompt: 'What is in here?', references: [{ uri }] });
+      assert.match(answered.markdown, /Kestrel sent nothing: .+ could not be read as a text file/);
+    }
+    assert.equal(server.completions.length, before, 'no request');
+  });
+
   it('/fix with no code selected or referenced says what it needs and sends nothing', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const before = server.completions.length;
