@@ -2,6 +2,7 @@
 // higher temperature, distinct texts only, stopped together, asked once per cursor.
 import * as assert from 'node:assert/strict';
 import { ALTERNATIVE_TEMPERATURES, InlineEngine } from '../../../src/core/completion/pipeline';
+import { KestrelError } from '../../../src/core/client/errors';
 import { inputAt, scriptedClient, type ScriptedClient } from './support';
 
 const engineWith = (client: ScriptedClient) => new InlineEngine(async () => ({ client, model: 'm', prefill: 'no' }), () => ({ debounceMs: 0, maxTokens: 64, multiline: 'never' as const }));
@@ -110,6 +111,19 @@ describe('alternatives on an explicit ask', () => {
     const client = byTemperature({ '0.1': 'a)', '0.7': 'b)', '1': 'c)' });
     const shown = await engineWith(client).alternatives(inputAt('f(', ')\n'), new AbortController().signal);
     assert.deepEqual(shown.map((s) => [s.text, s.replaceEnd]), [['a)', 3], ['b)', 3], ['c)', 3]]);
+  });
+
+  it('a model that refuses a prefill: each other asks again without one, and once learnt none sends one', async () => {
+    const names: Record<string, string> = { '0.1': 'a;', '0.7': 'b;', '1': 'c;' };
+    const client = scriptedClient((r) =>
+      r.messages.at(-1)!.role === 'assistant' ? new KestrelError('bad-request', 'no', { status: 400, providerMessage: 'This model does not support assistant message prefill.' }) : `<fill>${names[String(r.temperature)]}</fill>`,
+    );
+    const engine = new InlineEngine(async () => ({ client, model: 'm', prefill: 'unknown' }), () => ({ debounceMs: 0, maxTokens: 64, multiline: 'never' as const }));
+    const shown = await engine.alternatives(inputAt('const n = ', '\n'), new AbortController().signal);
+    assert.deepEqual(shown.map((s) => s.text), ['a;', 'b;', 'c;']);
+    const before = client.requests.length;
+    await engine.alternatives(inputAt('const m = ', '\n'), new AbortController().signal);
+    assert.deepEqual(client.requests.slice(before).map((r) => r.messages.at(-1)!.role), ['user', 'user', 'user']);
   });
 
   it('an automatic call is one request', async () => {
