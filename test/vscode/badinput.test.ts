@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { ALTERNATIVE_TEMPERATURES } from '../../src/core/completion/pipeline';
 import type { FakeServer, LoggedRequest } from '../support/fake-server';
 import { type InlineStats, type ProvidedItem, resetSettings, setSettings, sleep, useFakeServer } from './helpers';
 
@@ -94,7 +95,12 @@ describe('Bad input', () => {
     const item = await provide({ uri: document.uri.toString(), line, character, explicit });
     const ms = Math.round(performance.now() - started);
     await sleep(100);
-    const sent = completions().slice(before);
+    const all = completions().slice(before);
+    // Asked explicitly, the alternatives' requests go too: the same prompt at higher temperatures.
+    const sent = all.filter((r) => !ALTERNATIVE_TEMPERATURES.includes(r.body.temperature));
+    const alternatives = all.filter((r) => ALTERNATIVE_TEMPERATURES.includes(r.body.temperature));
+    assert.ok(explicit ? [0, ALTERNATIVE_TEMPERATURES.length].includes(alternatives.length) : alternatives.length === 0, `${alternatives.length} alternatives' requests`);
+    for (const r of alternatives) if (sent[0]) assert.deepEqual(r.body.messages, sent[0].body.messages, 'an alternative has the same prompt');
     const after = await stats();
     assert.equal(after.inFlight, 0, 'no request left running');
     assert.equal(after.errors, statsBefore.errors, 'no error');
@@ -104,7 +110,7 @@ describe('Bad input', () => {
       input,
       size: chars >= 1e6 ? `${(chars / 1e6).toFixed(1)} M chars, ${document.lineCount.toLocaleString('en')} lines` : `${chars.toLocaleString('en')} chars, ${document.lineCount.toLocaleString('en')} lines`,
       asked: explicit ? 'asked' : 'typing',
-      requests: sent.length,
+      requests: all.length,
       prompt: sent.length ? sent.map((r) => promptChars(r).toLocaleString('en')).join(', ') : '–',
       ms,
       // Declined before the pipeline (read-only, excluded): no work to speak of.

@@ -121,12 +121,15 @@ describe('Chat context: # mentions, the + menu and the budget', () => {
       diagnostics.set(cart, [new vscode.Diagnostic(new vscode.Range(3, 0, 3, 5), "Cannot find name 'Iten'.", vscode.DiagnosticSeverity.Error)]);
       // From the chat, as a person would (the quick pick's keys need the window's focus).
       await vscode.commands.executeCommand('kestrel.openChat');
-      const menu = message({ type: 'addContext' });
-      // Problems is the menu's first entry: accept it once the quick pick shows.
+      // Problems is the menu's first entry: accept it once the quick pick shows. A quick pick the
+      // workbench closed before it was accepted (it can, when the window was idle a while) is opened again.
+      let menu: Thenable<unknown> | undefined;
       await waitFor(async () => {
+        if ((await state()).attachments.includes('Problems')) return true;
+        menu ??= message({ type: 'addContext' }).then(() => (menu = undefined));
         await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        return (await state()).attachments.includes('Problems') || undefined;
-      }, 'the Problems chip', 10_000);
+        return undefined;
+      }, 'the Problems chip', 15_000);
       await menu;
       await sendAndWait(server, 'Fix the problems');
       assert.match(lastQuestion(server), /src\/cart\.ts:4 error Cannot find name 'Iten'\./);

@@ -135,6 +135,8 @@ export class InlineEngine {
   private readonly rhythms = new Map<string, TypingRhythm>();
   /** At most one request per document: the newest. */
   private readonly flights = new Map<string, Flight>();
+  /** The alternatives' requests in flight, beside the documents' flights: stopped with them. */
+  private readonly otherFlights = new Set<Flight>();
   private lastNetworkAt = -Infinity;
   /** Models that refused a prefill: asked without one from then on. */
   private readonly noPrefill = new Set<string>();
@@ -238,6 +240,7 @@ export class InlineEngine {
     const flight = new Flight(anchor, 'call', this.timers, RIDE_GRACE_MS);
     const stop = () => flight.abort();
     signal.addEventListener('abort', stop, { once: true });
+    this.otherFlights.add(flight);
     try {
       this.counters.alternativeRequests++;
       const prefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
@@ -252,6 +255,7 @@ export class InlineEngine {
       return 'failed';
     } finally {
       signal.removeEventListener('abort', stop);
+      this.otherFlights.delete(flight);
     }
   }
 
@@ -545,6 +549,7 @@ export class InlineEngine {
   /** Forgets a closed document. */
   forget(uri: string): void {
     this.flights.get(uri)?.abort();
+    for (const flight of this.otherFlights) if (flight.anchor.uri === uri) flight.abort();
     this.flights.delete(uri);
     this.debouncers.get(uri)?.dispose();
     this.debouncers.delete(uri);
@@ -555,13 +560,14 @@ export class InlineEngine {
   }
 
   get requestsInFlight(): number {
-    return this.flights.size;
+    return this.flights.size + this.otherFlights.size;
   }
 
   dispose(): void {
     this.disposed = true;
     for (const flight of this.flights.values()) flight.abort();
     this.flights.clear();
+    for (const flight of this.otherFlights) flight.abort();
     for (const d of this.debouncers.values()) d.dispose();
     this.debouncers.clear();
   }

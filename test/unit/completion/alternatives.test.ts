@@ -132,3 +132,21 @@ describe('alternatives on an explicit ask', () => {
     assert.equal(client.requests.length, 1);
   });
 });
+
+describe('alternatives: nothing left running', () => {
+  it('dispose() and a closed document stop the others\' requests too', async () => {
+    for (const end of ['dispose', 'forget'] as const) {
+      const client = scriptedClient((r) => (r.temperature === 0.1 ? 'a;' : 'x'.repeat(200) + ';'), { delayMs: 5 });
+      const engine = engineWith(client);
+      const input = inputAt('const n = ', '\n');
+      const asking = engine.alternatives(input, new AbortController().signal);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.ok(engine.requestsInFlight >= 2, `${end}: the others are counted in flight (${engine.requestsInFlight})`);
+      if (end === 'dispose') engine.dispose();
+      else engine.forget(input.document.uri);
+      await asking;
+      assert.equal(engine.requestsInFlight, 0, `${end}: nothing left in flight`);
+      assert.ok(client.aborted >= 2, `${end}: the others' requests were stopped (${client.aborted})`);
+    }
+  });
+});
