@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { TEST_KEY, kestrel, notices, resetSettings, scratch, setSettings, sleep, useFakeServer, waitFor } from './helpers';
+import { TEST_KEY, kestrel, kestrelChatModels, notices, resetSettings, scratch, setSettings, sleep, useFakeServer, waitFor } from './helpers';
 import type { FakeServer } from '../support/fake-server';
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.usage.dailyLimitUsd', 'kestrel.inline.debounceMs', 'kestrel.inline.multiline'];
@@ -145,12 +145,9 @@ describe('Foundation', () => {
     for (let i = reached + 2; i < lines; i++) await suggestAt(i);
     assert.equal(server.completions.length, sent, 'no automatic suggestion reaches the server once the cap is reached');
 
-    const lm = vscode.lm as typeof vscode.lm | undefined;
-    if (typeof lm?.selectChatModels === 'function') {
-      const [chatModel] = await waitFor(async () => {
-        const models = await lm.selectChatModels({ vendor: 'kestrel' });
-        return models.length ? models : undefined;
-      }, "Kestrel's models in VS Code's model list", 10_000);
+    const models = await kestrelChatModels();
+    if (models) {
+      const [chatModel] = models;
       await assert.rejects(
         (async () => {
           const response = await chatModel.sendRequest([vscode.LanguageModelChatMessage.User('Write a loop')], {});

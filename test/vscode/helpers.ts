@@ -105,3 +105,16 @@ export async function scratch(content: string): Promise<vscode.TextEditor> {
   if (editor.document.getText() !== content) throw new Error('The scratch editor did not take its text.');
   return editor;
 }
+
+/**
+ * Kestrel's models as another extension finds them (`vscode.lm.selectChatModels({ vendor: 'kestrel' })`),
+ * once VS Code lists them; undefined when this VS Code has no language model API.
+ */
+export async function kestrelChatModels(): Promise<vscode.LanguageModelChat[] | undefined> {
+  const lm = vscode.lm as typeof vscode.lm | undefined;
+  if (typeof lm?.selectChatModels !== 'function') return undefined;
+  return waitFor(async () => {
+    const models = await lm.selectChatModels({ vendor: 'kestrel' });
+    return models.length ? models : undefined;
+  }, "Kestrel's models in VS Code's model list", 10_000);
+}

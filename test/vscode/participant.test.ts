@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeServer } from '../support/fake-server';
-import { resetSettings, useFakeServer, waitFor } from './helpers';
+import { kestrelChatModels, resetSettings, useFakeServer, waitFor } from './helpers';
 
 interface Answered {
   registered: boolean;
@@ -121,12 +121,9 @@ describe('@kestrel in VS Code\'s chat, and Kestrel\'s models for other extension
   });
 
   it('another extension finds Kestrel\'s models with selectChatModels and gets an answer streamed', async function () {
-    const lm = vscode.lm as typeof vscode.lm | undefined;
-    if (typeof lm?.selectChatModels !== 'function') return this.skip(); // this VS Code has no language model API
-    const [chatModel] = await waitFor(async () => {
-      const models = await lm.selectChatModels({ vendor: 'kestrel' });
-      return models.length ? models : undefined;
-    }, "Kestrel's models in VS Code's model list", 10_000);
+    const models = await kestrelChatModels();
+    if (!models) return this.skip(); // this VS Code has no language model API
+    const [chatModel] = models;
     assert.equal(chatModel.vendor, 'kestrel');
     assert.equal(chatModel.id, model);
     server.script({ text: 'Streamed from Kestrel.' });

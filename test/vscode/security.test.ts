@@ -8,7 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startFakeServer, type FakeServer } from '../support/fake-server';
-import { chatState, kestrel, notices, resetSettings, scratch, setSettings, sleep, TEST_KEY, useFakeServer, waitFor } from './helpers';
+import { chatState, kestrel, kestrelChatModels, notices, resetSettings, scratch, setSettings, sleep, TEST_KEY, useFakeServer, waitFor } from './helpers';
 
 
 const SETTINGS = ['kestrel.provider', 'kestrel.baseUrl', 'kestrel.model', 'kestrel.exclude', 'kestrel.inline.debounceMs'];
@@ -447,12 +447,9 @@ describe('Security', () => {
       });
 
       it('Kestrel\'s models in VS Code\'s chat refuse a request that carries text of an open excluded file', async function () {
-        const lm = vscode.lm as typeof vscode.lm | undefined;
-        if (typeof lm?.selectChatModels !== 'function') return this.skip(); // this VS Code has no language model API
-        const [model] = await waitFor(async () => {
-          const models = await lm.selectChatModels({ vendor: 'kestrel' });
-          return models.length ? models : undefined;
-        }, 'Kestrel\'s models in VS Code\'s model list', 10_000);
+        const models = await kestrelChatModels();
+        if (!models) return this.skip(); // this VS Code has no language model API
+        const [model] = models;
         const ask = async (text: string) => {
           const source = new vscode.CancellationTokenSource();
           try {
