@@ -40,6 +40,10 @@ export const checks: Check[] = [
       await ctx.page.keyboard.press('Control+Shift+G');
       const view = ctx.page.locator('.part.sidebar');
       const button = view.locator('.action-label.codicon-sparkle').first();
+      // A view's title buttons show while the pointer is over it (or it has the focus), as for a person.
+      const header = view.locator('.pane-header', { hasText: 'Changes' }).first();
+      await header.waitFor({ timeout: 30_000 });
+      await header.hover();
       await button.waitFor({ timeout: 30_000 });
       assert.match((await button.getAttribute('aria-label')) ?? '', /Generate Commit Message/);
       const before = ctx.server.requests.length;
