@@ -243,12 +243,7 @@ export class InlineEngine {
     this.otherFlights.add(flight);
     try {
       this.counters.alternativeRequests++;
-      const prefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
-      const processed = await this.request(connection, context, { ...options, prefill, temperature }, flight).catch((error: unknown) => {
-        // A model that refuses a prefill (learnt by the usual request at the same moment): ask again without.
-        if (!prefill || !isPrefillRejection(error)) throw error;
-        return this.request(connection, context, { ...options, prefill: false, temperature }, flight);
-      });
+      const processed = await this.requestWithPrefill(connection, context, { ...options, temperature }, flight);
       return signal.aborted ? undefined : processed;
     } catch {
       // The usual suggestion's request reports what went wrong; one of the others failing shows nothing.
@@ -422,20 +417,12 @@ export class InlineEngine {
     this.flights.set(anchor.uri, flight);
     const key = cacheKey(context.prefix, context.suffix, connection.model);
     void (async () => {
-      const usePrefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
       let processed: Processed | undefined;
       try {
         // One request per document on the wire too: the aborted one closes its connection before
         // this one is sent (a moment; at most 100 ms if it is slow to let go).
         if (previous && !previous.done) await this.settledOrAfter(previous, 100);
-        try {
-          processed = await this.request(connection, context, { ...options, prefill: usePrefill }, flight);
-        } catch (error) {
-          if (!usePrefill || !isPrefillRejection(error)) throw error;
-          // Claude 4.6+ refuses an assistant prefill: ask again without, and remember the model.
-          this.noPrefill.add(connection.model);
-          processed = await this.request(connection, context, { ...options, prefill: false }, flight);
-        }
+        processed = await this.requestWithPrefill(connection, context, options, flight);
         if (flight.controller.signal.aborted) processed = undefined;
         if (processed) {
           if (settings.cache !== false) this.cache.set(key, { ...processed, prefetched: kind === 'prefetch' });
@@ -454,6 +441,21 @@ export class InlineEngine {
       }
     })();
     return flight;
+  }
+
+  /**
+   * The request, with an assistant prefill unless the provider or the model is known to refuse one.
+   * Claude 4.6+ refuses it: asked again without, and the model is remembered.
+   */
+  private async requestWithPrefill(connection: EngineClient, context: ReturnType<typeof gatherContext>, options: RequestOptions & { temperature?: number }, flight: Flight): Promise<Processed | undefined> {
+    const prefill = connection.prefill !== 'no' && !this.noPrefill.has(connection.model);
+    try {
+      return await this.request(connection, context, { ...options, prefill }, flight);
+    } catch (error) {
+      if (!prefill || !isPrefillRejection(error)) throw error;
+      this.noPrefill.add(connection.model);
+      return this.request(connection, context, { ...options, prefill: false }, flight);
+    }
   }
 
   private settledOrAfter(flight: Flight, ms: number): Promise<void> {
