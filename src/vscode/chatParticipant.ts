@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ActionTarget } from '../core/actions/recipes';
 import { SYSTEM_PROMPT } from '../core/chat/history';
 import { withInstructions } from '../core/chat/instructions';
-import { errorMessage, fencedTarget, fitAttached, missingFor, participantMessages, type ParticipantQuestion } from '../core/chat/participant';
+import { errorMessage, fencedTarget, missingFor, participantMessages, type ParticipantQuestion } from '../core/chat/participant';
 import { escapeMarkdown } from '../core/inertText';
 import { capReachedMessage } from '../core/usage';
 import { diagnosticsIn } from './actions';
@@ -124,9 +124,8 @@ async function answer(services: Services, request: vscode.ChatRequest, context: 
   }
   const instructions = await readProjectInstructions(services, target?.document.uri ?? editor?.document.uri);
   const system = withInstructions(SYSTEM_PROMPT, instructions);
-  const messages = participantMessages(question, system, BUDGET_CHARS);
   // Referenced files past the prompt budget are cut or left out: the answer says which.
-  const { notes } = fitAttached(question, system, BUDGET_CHARS);
+  const { messages, notes } = participantMessages(question, system, BUDGET_CHARS);
   if (notes.length) stream.markdown(`${notes.map((note) => `Kestrel: ${escapeMarkdown(note)}`).join('  \n')}\n\n`);
   if (target) stream.reference(new vscode.Location(target.document.uri, target.range));
   const abort = new AbortController();

@@ -134,8 +134,10 @@ export function registerInline(services: Services): vscode.Disposable[] {
     vscode.workspace.onDidChangeTextDocument((event) => {
       const document = event.document;
       // What VS Code's accepting a word or a line, or typing through, did to the suggestion shown.
-      const changes = event.contentChanges.map((c) => ({ line: c.range.start.line, character: c.range.start.character, rangeLength: c.rangeLength, text: c.text }));
-      watch.changed(document.uri.toString(), changes, Date.now());
+      if (watch.watches(document.uri.toString())) {
+        const changes = event.contentChanges.map((c) => ({ line: c.range.start.line, character: c.range.start.character, rangeLength: c.rangeLength, text: c.text }));
+        watch.changed(document.uri.toString(), changes, Date.now());
+      }
       if (SKIPPED_SCHEMES.has(document.uri.scheme) || event.contentChanges.length === 0 || services.isExcluded(document.uri)) return;
       // The typing rhythm is read from the keys as they come, before VS Code's own wait.
       // Only where suggestions may come: typing elsewhere must not warm a connection to the provider.

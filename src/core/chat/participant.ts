@@ -42,11 +42,13 @@ export function fencedTarget(target: ActionTarget): string {
  * The messages for the model: the panel's system prompt (with the project instructions the caller
  * added to it), the conversation within `budgetChars`, and the question. A command's question is the
  * action's own request about the target, with what the user typed after the command as their note.
+ * `notes` names each referenced file the budget cut or left out (`fitAttached`), for the answer to say.
  */
-export function participantMessages(question: ParticipantQuestion, system: string, budgetChars: number): ChatMessage[] {
-  const content = questionContent({ ...question, attached: fitAttached(question, system, budgetChars).attached });
+export function participantMessages(question: ParticipantQuestion, system: string, budgetChars: number): { messages: ChatMessage[]; notes: string[] } {
+  const { attached, notes } = fitAttached(question, system, budgetChars);
+  const content = questionContent({ ...question, attached });
   const turns: Turn[] = [...question.history.map((t, i) => ({ id: `h${i}`, role: t.role, content: t.content })), { id: 'q', role: 'user', content }];
-  return messagesWithinBudget(turns, budgetChars, system);
+  return { messages: messagesWithinBudget(turns, budgetChars, system), notes };
 }
 
 /**

@@ -96,6 +96,11 @@ export class AcceptanceWatch {
     this.onSettled({ languageId: c.languageId, model: c.model, outcome: 'full' });
   }
 
+  /** Whether a suggestion in `uri` is watched: changes elsewhere need not be told (every keystroke comes here). */
+  watches(uri: string): boolean {
+    return this.current?.uri === uri;
+  }
+
   /** A document changed. Only changes to the watched suggestion's document matter. */
   changed(uri: string, changes: readonly Change[], now: number): void {
     this.flush(now);

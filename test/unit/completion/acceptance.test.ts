@@ -230,7 +230,10 @@ describe('acceptance: what became of a suggestion', () => {
 
   it('a change elsewhere in the document dismisses it; a change in another document does not', () => {
     const h = harness();
+    assert.equal(h.watch.watches(URI), false, 'nothing watched yet');
     h.show('abc');
+    assert.equal(h.watch.watches(URI), true);
+    assert.equal(h.watch.watches('file:///w/other.ts'), false, 'another document need not be told');
     h.change('zz', 3, 0, 0, 'file:///w/other.ts');
     assert.deepEqual(h.outcomes(), []);
     h.change('a', 4, 0);
