@@ -24,6 +24,12 @@ export interface KestrelSettings {
    * the user's choice).
    */
   projectInstructions: boolean;
+  /**
+   * `kestrel.chat.tools` and `kestrel.chat.maxToolSteps`: the chat may look things up in the workspace
+   * with read-only tools, in at most this many requests per question (docs/tools.md). A workspace can
+   * turn the tools off or lower the steps, never the other way.
+   */
+  tools: { enabled: boolean; maxSteps: number };
   openrouter: { sort: OpenRouterSort };
   inline: {
     enabled: boolean;
@@ -144,6 +150,7 @@ export function readSettings(get: SettingGetter, scoped?: ScopedGetter): Kestrel
     model: str(get('kestrel.model'), ''),
     chatModel: str(get('kestrel.chat.model'), ''),
     projectInstructions: projectInstructions(get, scoped),
+    tools: toolSettings(get, scoped),
     openrouter: { sort: oneOf(get('kestrel.openrouter.sort'), OPENROUTER_SORTS, 'auto') },
     inline: inlineSettings(get, scoped),
     exclude: Array.isArray(exclude) ? exclude.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [...DEFAULT_EXCLUDE],
@@ -161,6 +168,20 @@ function projectInstructions(get: SettingGetter, scoped: ScopedGetter | undefine
   if (!scoped) return bool(get(key), true);
   const { user, workspace } = scoped(key);
   return bool(user, true) && workspace.every((v) => bool(v, true));
+}
+
+/** The steps a question may take when the setting is not read: see docs/tools.md for how it was measured. */
+export const DEFAULT_TOOL_STEPS = 6;
+
+function toolSettings(get: SettingGetter, scoped: ScopedGetter | undefined): KestrelSettings['tools'] {
+  const steps = (v: unknown, fallback: number) => Math.round(num(v, fallback, 1, 20));
+  if (!scoped) return { enabled: bool(get('kestrel.chat.tools'), true), maxSteps: steps(get('kestrel.chat.maxToolSteps'), DEFAULT_TOOL_STEPS) };
+  const enabled = scoped('kestrel.chat.tools');
+  const maxSteps = scoped('kestrel.chat.maxToolSteps');
+  return {
+    enabled: bool(enabled.user, true) && enabled.workspace.every((v) => bool(v, true)),
+    maxSteps: maxSteps.workspace.reduce<number>((n, v) => Math.min(n, steps(v, n)), steps(maxSteps.user, DEFAULT_TOOL_STEPS)),
+  };
 }
 
 function languageMap(v: unknown): Record<string, boolean> | undefined {

@@ -3,7 +3,7 @@
 // its attached code).
 import type { FixId } from '../fixes';
 import type { ChatMessage } from '../client/types';
-import type { UsageFigures } from './protocol';
+import type { CallView, UsageFigures } from './protocol';
 
 /** Code attached to a question, kept with the file it came from so it can be judged again at each send. */
 export interface AttachedCode {
@@ -31,6 +31,12 @@ export interface Turn {
   instructions?: string;
   error?: { message: string; action?: FixId };
   usage?: UsageFigures;
+  /** The tool calls an answer made: each one's line and what was sent back (clipped), kept with the session. */
+  calls?: CallView[];
+  /** Requests the answer took (a tool loop takes several). */
+  steps?: number;
+  /** Said under the answer: the tools were refused, or the steps ran out. */
+  note?: string;
 }
 
 export interface Session {
@@ -96,7 +102,7 @@ export function messagesWithinBudget(turns: Turn[], budgetChars: number, system 
 }
 
 export function sessionChars(session: Session): number {
-  return session.turns.reduce((n, t) => n + t.content.length + (t.context?.length ?? 0) + (t.attached?.reduce((m, a) => m + a.block.length, 0) ?? 0), 0);
+  return session.turns.reduce((n, t) => n + t.content.length + (t.context?.length ?? 0) + (t.attached?.reduce((m, a) => m + a.block.length, 0) ?? 0) + (t.calls?.reduce((m, c) => m + c.label.length + c.detail.length, 0) ?? 0), 0);
 }
 
 /** Keeps storage bounded: the newest sessions, each cut to its newest turns within the size limit. */

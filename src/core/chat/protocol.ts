@@ -25,6 +25,15 @@ export interface UsageFigures {
   costUsd?: number;
 }
 
+/** One tool call in an answer: its compact line and, expanded, what was sent back to the model. */
+export interface CallView {
+  label: string;
+  detail: string;
+  error?: boolean;
+  /** The call is running now (its line shows the title only). */
+  running?: boolean;
+}
+
 export interface TurnView {
   id: string;
   role: 'user' | 'assistant';
@@ -33,6 +42,12 @@ export interface TurnView {
   attachments?: { label: string; kind?: 'instructions' }[];
   error?: { message: string; action?: ErrorAction; actionLabel?: string };
   usage?: UsageFigures;
+  /** The tool calls the answer made, in order (src/core/chat/tools.ts). */
+  calls?: CallView[];
+  /** Requests the answer took, when it took more than one (a tool loop). */
+  steps?: number;
+  /** Said under the answer: the tools were refused, or the steps ran out. */
+  note?: string;
   streaming?: boolean;
 }
 

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { Clock, Deadlines } from '../clock';
 import { KestrelError, classifyStatus, looksLikeHtml, redact, streamError } from './errors';
 import { SseDecoder, interpretChunk, type StreamEvent } from './sse';
+import { ToolCallAccumulator } from './toolCalls';
 import { header, parseJson, readText } from './transport';
 import type { FinishReason, Usage } from './types';
 
@@ -33,6 +34,8 @@ export interface AnswerOptions {
 export class BodyReader {
   text = '';
   finishReason: FinishReason = 'unknown';
+  /** The tool calls of this turn, pieced together from their deltas. */
+  readonly toolCalls = new ToolCallAccumulator();
   usage: Usage | undefined;
   /** The model the provider says served the answer. */
   servedModel: string | undefined;
@@ -111,6 +114,15 @@ export class BodyReader {
         if (this.overran) break;
         this.text += event.text;
         this.options.onDelta(event.text);
+        if (++this.deltas >= this.maxDeltas) {
+          this.overran = true;
+          this.finishReason = 'length';
+        }
+        break;
+      case 'toolCall':
+        if (this.overran) break;
+        this.toolCalls.add(event.call);
+        // Argument pieces count against the cut-off too: a server streaming one call forever is stopped.
         if (++this.deltas >= this.maxDeltas) {
           this.overran = true;
           this.finishReason = 'length';

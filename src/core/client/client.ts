@@ -12,7 +12,7 @@ import { AsyncQueue } from './queue';
 import { createRateLimits, type RateLimits } from './rateLimits';
 import { Transport, parseJson, readText } from './transport';
 import type { Dispatcher } from 'undici';
-import type { ChatClient, ChatRequest, CompletionResult, CompletionStream, ModelInfo, RequestOptions, Usage } from './types';
+import type { ChatClient, ChatMessage, ChatRequest, CompletionResult, CompletionStream, ModelInfo, RequestOptions, Usage } from './types';
 
 export interface RequestLogEntry {
   method: string;
@@ -79,10 +79,12 @@ export function cleanStops(stop: readonly string[] | undefined): string[] {
 
 export function requestBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
   const stop = cleanStops(request.stop);
+  const tools = request.tools?.length ? request.tools : undefined;
   return {
     model: request.model,
-    messages: withBreakpoint(request.messages, request.cacheAfter),
+    messages: withBreakpoint(request.messages.map(wireMessage), request.cacheAfter),
     stream,
+    ...(tools ? { tools: tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } })), tool_choice: request.toolChoice ?? 'auto' } : {}),
     ...(stream ? { stream_options: { include_usage: true } } : {}),
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -91,10 +93,24 @@ export function requestBody(request: ChatRequest, stream: boolean): Record<strin
   };
 }
 
+/**
+ * A message as the wire has it: an assistant turn that called tools carries `tool_calls` (and
+ * `content: null` when it said nothing), a tool result its `tool_call_id`; the rest is role and text.
+ */
+function wireMessage(m: ChatMessage): WireMessage {
+  if (m.role === 'tool') return { role: 'tool', tool_call_id: m.toolCallId ?? '', content: m.content };
+  if (m.role === 'assistant' && m.toolCalls?.length) {
+    return { role: 'assistant', content: m.content === '' ? null : m.content, tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) };
+  }
+  return { role: m.role, content: m.content };
+}
+
+type WireMessage = { role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string };
+
 /** The messages with an ephemeral `cache_control` breakpoint on the whole content of message `at`. */
-function withBreakpoint(messages: ChatRequest['messages'], at: number | undefined): unknown[] {
+function withBreakpoint(messages: WireMessage[], at: number | undefined): unknown[] {
   if (at === undefined || !Number.isInteger(at) || at < 0 || at >= messages.length) return messages;
-  return messages.map((m, i) => (i === at ? { ...m, content: [{ type: 'text', text: m.content, cache_control: { type: 'ephemeral' } }] } : m));
+  return messages.map((m, i) => (i === at && typeof m.content === 'string' ? { ...m, content: [{ type: 'text', text: m.content, cache_control: { type: 'ephemeral' } }] } : m));
 }
 
 export function createChatClient(options: ClientOptions): Client {
@@ -179,7 +195,8 @@ export function createChatClient(options: ClientOptions): Client {
       finished = !answer.overran;
       const totalMs = clock.now() - sentAt;
       entry.totalMs = totalMs;
-      return { text: answer.text, finishReason: answer.finishReason, usage: answer.usage, model: answer.servedModel, timing: { firstByteMs: firstByteOf(answer, sentAt) ?? totalMs, totalMs } };
+      const toolCalls = answer.toolCalls.calls();
+      return { text: answer.text, finishReason: answer.finishReason, ...(toolCalls.length ? { toolCalls } : {}), usage: answer.usage, model: answer.servedModel, timing: { firstByteMs: firstByteOf(answer, sentAt) ?? totalMs, totalMs } };
     } catch (error) {
       const reason = controller.signal.reason;
       let failure = controller.signal.aborted && reason instanceof KestrelError ? reason : error instanceof KestrelError ? error : transport.networkError(error);

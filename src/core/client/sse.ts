@@ -3,10 +3,12 @@
 // blank line, chunks without `delta`, usage-only chunks, errors inside a 200 stream, and multi-byte
 // characters split across network reads (a streaming TextDecoder, never per-chunk toString()).
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { toolCallDeltas, type ToolCallDelta } from './toolCalls';
 import type { FinishReason, Usage } from './types';
 
 export type StreamEvent =
   | { type: 'delta'; text: string }
+  | { type: 'toolCall'; call: ToolCallDelta }
   | { type: 'finish'; reason: FinishReason }
   | { type: 'usage'; usage: Usage }
   | { type: 'model'; model: string }
@@ -68,6 +70,7 @@ export function interpretChunk(json: unknown): StreamEvent[] {
     const content = delta?.content;
     if (typeof content === 'string' && content !== '') events.push({ type: 'delta', text: content });
     else if (typeof c.text === 'string' && c.text !== '') events.push({ type: 'delta', text: c.text });
+    for (const call of toolCallDeltas(delta?.tool_calls)) events.push({ type: 'toolCall', call });
     if (c.error) return [{ type: 'error', payload: { error: c.error } }];
     const reason = normaliseFinishReason(c.finish_reason);
     if (reason) events.push({ type: 'finish', reason });

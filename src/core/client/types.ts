@@ -1,11 +1,32 @@
 // The contract of the chat-completions client: what callers (inline pipeline, chat, actions) see.
 // Plain data only; the transport (undici) stays behind `ChatClient`.
 
-export type Role = 'system' | 'user' | 'assistant';
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+/** One tool call the model asked for: its id, the tool's name and the arguments as the JSON text sent. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+  /** The arguments were longer than the client keeps (src/core/client/toolCalls.ts) and were cut. */
+  cut?: boolean;
+}
 
 export interface ChatMessage {
   role: Role;
   content: string;
+  /** An assistant turn that asked for tools (sent with `content: null` when it said nothing). */
+  toolCalls?: ToolCall[];
+  /** A tool result: the id of the call it answers. */
+  toolCallId?: string;
+}
+
+/** A tool the model may call: sent as `{type: 'function', function: {name, description, parameters}}`. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
 }
 
 export interface ChatRequest {
@@ -21,6 +42,10 @@ export interface ChatRequest {
    * where prompt caching works (src/core/client/shape.ts); everywhere else the message stays a string.
    */
   cacheAfter?: number;
+  /** Tools the model may call (docs/providers.md, "Tool calling"). */
+  tools?: ToolSpec[];
+  /** `none` keeps the tools defined (a conversation with tool calls needs them) but asks for a plain answer. */
+  toolChoice?: 'auto' | 'none';
   /** Provider-specific top-level fields (OpenRouter `provider`, vLLM `continue_final_message`, …). */
   extra?: Record<string, unknown>;
 }
@@ -42,6 +67,8 @@ export interface Usage {
 export interface CompletionResult {
   text: string;
   finishReason: FinishReason;
+  /** The tools the model asked for in this turn, in the order of their index (arguments whole). */
+  toolCalls?: ToolCall[];
   usage?: Usage;
   model?: string;
   /** Milliseconds from sending the request to the first byte of the body, and to the last. */
