@@ -8,11 +8,14 @@ import { cutNote, cutText, fitAttachments } from '../core/chat/context';
 import { addUsage, messagesWithinBudget, SYSTEM_PROMPT, titleFor, userContent, withoutExcluded, type Session, type Turn } from '../core/chat/history';
 import { formatSize, INSTRUCTION_FILES, instructionsLabel, instructionsTitle, MAX_INSTRUCTIONS_CHARS, withInstructions, type ProjectInstructions } from '../core/chat/instructions';
 import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type TurnView, type WebviewMessage } from '../core/chat/protocol';
+import { runToolLoop, ToolSupport } from '../core/chat/toolLoop';
+import { TOOL_SPECS, TOOLS_PROMPT } from '../core/chat/tools';
 import { KestrelError } from '../core/client/errors';
 import { FIXES, fixFor, type SetupProblem } from '../core/fixes';
 import { lastSelectedLine } from '../core/selection';
 import { mentionPaths, readDocument, readMentionedFile, readProblems, watchMentionFiles, type ReadFile } from './chatContext';
 import { chatPageHtml } from './chatPage';
+import { toolsAvailable, WorkspaceTools } from './chatTools';
 import { ChatSessions } from './chatSessions';
 import { notices, runFix } from './errorReporter';
 import { readProjectInstructions } from './projectInstructions';
@@ -95,9 +98,13 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly withoutInstructions = new Set<string>();
   /** The files last offered for a `#` mention (for the test API). */
   private lastMentions: string[] = [];
+  /** The read-only tools the chat may call, and the models known to refuse tools (this session). */
+  private readonly tools: WorkspaceTools;
+  private readonly toolSupport = new ToolSupport();
 
   constructor(private readonly services: Services) {
     this.sessions = new ChatSessions(services.context.workspaceState);
+    this.tools = new WorkspaceTools(services);
     this.session = this.sessions.latest() ?? ChatSessions.fresh();
     this.lastEditor = vscode.window.activeTextEditor;
     this.disposables.push(
@@ -364,16 +371,48 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       // Judged now, not when attached: a file excluded since the question was asked stays home.
       const { turns, leftOut } = withoutExcluded(conversation, (uri) => this.isExcluded(uri));
       this.tellLeftOut(leftOut);
+      // The tools are offered only in a trusted workspace with the setting on (docs/tools.md).
+      const settings = this.services.settings();
+      const withTools = toolsAvailable(settings) && settings.tools.maxSteps > 1;
       // The instructions go right after Kestrel's own system text, in the prompt's stable prefix; the budget counts them.
-      const messages = messagesWithinBudget(turns, BUDGET_CHARS, withInstructions(SYSTEM_PROMPT, instructions));
+      const system = withInstructions(withTools ? `${SYSTEM_PROMPT} ${TOOLS_PROMPT}` : SYSTEM_PROMPT, instructions);
+      const messages = messagesWithinBudget(turns, BUDGET_CHARS, system);
       // The stable part ends where a prompt-cache breakpoint may go (kept only where caching works).
-      const stream = handle.client.stream({ model: handle.model, messages, cacheAfter: stablePrefixEnd(messages, turns), maxTokens: 4096, temperature: 0.3 }, { signal: abort.signal });
-      for await (const delta of stream) {
+      const request = { model: handle.model, messages, cacheAfter: stablePrefixEnd(messages, turns), maxTokens: 4096, temperature: 0.3 };
+      const onDelta = (delta: string) => {
         answer.content += delta;
         this.queueDelta(answer.id, delta);
+      };
+      let usage;
+      if (withTools) {
+        const calls: NonNullable<Turn['calls']> = (answer.calls = []);
+        const result = await runToolLoop({
+          client: handle.client,
+          request,
+          tools: TOOL_SPECS,
+          executor: this.tools,
+          maxSteps: settings.tools.maxSteps,
+          provider: handle.providerId,
+          support: this.toolSupport,
+          signal: abort.signal,
+          onDelta,
+          onCall: (event) => {
+            // Calls run one at a time: a summary replaces the running line before it.
+            if ('title' in event) calls.push({ label: event.title, detail: '', running: true });
+            else calls[calls.length - 1] = { label: event.summary.label, detail: event.summary.detail, ...(event.summary.error ? { error: true } : {}) };
+            this.postState(answer.id);
+          },
+        });
+        if (!calls.length) answer.calls = undefined;
+        answer.steps = result.steps > 1 ? result.steps : undefined;
+        answer.note = result.note;
+        usage = result.usage;
+      } else {
+        const stream = handle.client.stream(request, { signal: abort.signal });
+        for await (const delta of stream) onDelta(delta);
+        usage = (await stream.result).usage;
       }
-      const result = await stream.result;
-      answer.usage = result.usage ? { promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens, costUsd: result.usage.costUsd } : undefined;
+      answer.usage = usage ? { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, costUsd: usage.costUsd } : undefined;
       this.session.usage = addUsage(this.session.usage, answer.usage);
     } catch (error) {
       const e = error instanceof KestrelError ? error : undefined;
@@ -385,6 +424,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         this.services.log.error(`[chat] ${e?.kind ?? 'unexpected'}: ${answer.error.message}`);
       }
     } finally {
+      // A call cut short by Stop or a failure says so; an answer that made none keeps no list.
+      answer.calls = answer.calls?.length ? answer.calls.map((c) => (c.running ? { label: `${c.label}: stopped`, detail: 'Stopped before it finished; nothing was sent.', error: true } : c)) : undefined;
       if (this.request?.turn === answer) this.request = undefined;
       this.session.updatedAt = Date.now();
       await this.save();
@@ -467,6 +508,9 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       attachments: this.turnChips(t),
       error: t.error && { ...t.error, actionLabel: t.error.action && FIXES[t.error.action]?.label },
       usage: t.usage,
+      calls: t.calls,
+      steps: t.steps,
+      note: t.note,
       streaming: t.id === streamingId,
     }));
   }
@@ -495,11 +539,11 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     void this.view?.webview.postMessage(message);
   }
 
-  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[]; instructions?: string }[]; attachments: string[]; chips: string[]; mentions: string[]; instructions?: string; sessions: number; busy: boolean } {
+  snapshot(): { sessionId: string; turns: { role: string; content: string; error?: string; action?: string; attachments?: string[]; instructions?: string; calls?: string[]; details?: string[]; steps?: number; note?: string; usage?: Turn['usage'] }[]; attachments: string[]; chips: string[]; mentions: string[]; instructions?: string; sessions: number; busy: boolean } {
     const instructions = this.instructionsForChat();
     return {
       sessionId: this.session.id,
-      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action, attachments: this.attachmentLabels(t), instructions: t.instructions })),
+      turns: this.session.turns.map((t) => ({ role: t.role, content: t.role === 'user' ? userContent(t) : t.content, error: t.error?.message, action: t.error?.action, attachments: this.attachmentLabels(t), instructions: t.instructions, calls: t.calls?.map((c) => c.label), details: t.calls?.map((c) => c.detail), steps: t.steps, note: t.note, usage: t.usage })),
       attachments: this.attachments.map((a) => a.label),
       mentions: this.lastMentions,
       chips: this.attachments.map((a) => [a.label, formatSize(a.bytes ?? Buffer.byteLength(a.text)), a.note].filter(Boolean).join(' · ')),

@@ -80,6 +80,7 @@ function turnElement(turn: TurnView): HTMLElement {
     }
     el.append(list);
   }
+  if (turn.calls?.length) el.append(callList(turn.calls));
   const body = document.createElement('div');
   body.className = 'body';
   el.append(body);
@@ -116,13 +117,56 @@ function turnElement(turn: TurnView): HTMLElement {
     error.append(' ', retry);
     el.append(error);
   }
+  if (turn.note) {
+    const note = document.createElement('div');
+    note.className = 'turn-note';
+    note.textContent = turn.note;
+    el.append(note);
+  }
   if (turn.usage) {
     const usage = document.createElement('div');
     usage.className = 'turn-usage';
-    usage.textContent = usageText(turn.usage);
+    usage.textContent = `${turn.steps ? `${turn.steps} steps · ` : ''}${usageText(turn.usage)}`;
     el.append(usage);
   }
   return el;
+}
+
+/**
+ * The tool calls of an answer: one compact line each (`Read src/cart.ts 1–40`), which opens to show
+ * what was sent back to the model. Every piece is text: a path or a query from the model is data.
+ */
+function callList(calls: NonNullable<TurnView['calls']>): HTMLElement {
+  const list = document.createElement('div');
+  list.className = 'turn-calls';
+  for (const call of calls) {
+    const item = document.createElement('details');
+    item.className = `call${call.error ? ' call-error' : ''}${call.running ? ' call-running' : ''}`;
+    const summary = document.createElement('summary');
+    summary.append(...withCode(call.running ? `${call.label}…` : call.label));
+    item.append(summary);
+    if (call.detail) {
+      const detail = document.createElement('pre');
+      detail.className = 'call-detail';
+      detail.tabIndex = 0;
+      detail.setAttribute('role', 'region');
+      detail.setAttribute('aria-label', 'What was sent to the model');
+      detail.textContent = call.detail;
+      item.append(detail);
+    }
+    list.append(item);
+  }
+  return list;
+}
+
+/** A label's `backticked` parts as code elements, the rest as text. */
+function withCode(label: string): Node[] {
+  return label.split('`').map((part, i) => {
+    if (i % 2 === 0) return document.createTextNode(part);
+    const code = document.createElement('code');
+    code.textContent = part;
+    return code;
+  });
 }
 
 function usageText(u: { promptTokens: number; completionTokens: number; costUsd?: number }): string {

@@ -31,6 +31,11 @@ export type ParsedCall =
   | { tool: 'list_files'; glob: string }
   | { tool: 'get_problems'; path?: string };
 
+/** Added to the chat's system prompt when the tools are offered. */
+export const TOOLS_PROMPT =
+  "You can look things up in the user's workspace with read-only tools. Use them when the answer depends on code you were not given; " +
+  'do not guess file contents. Prefer search_text or find_symbol first, then read only the lines you need. Cite paths and line numbers.';
+
 const path = { type: 'string', description: 'A workspace-relative path, such as src/cart.ts.' };
 
 export const TOOL_SPECS: readonly ToolSpec[] = [
