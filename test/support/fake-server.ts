@@ -1,6 +1,8 @@
 // A fake OpenAI-compatible server that plays each provider faithfully, wire quirks included
 // (docs/providers.md): the quirks themselves are in flavours.ts, the broken answers in faults.ts,
-// the sandbox's offline demo answers in demo.ts. Every test that needs a model uses it.
+// the sandbox's offline demo answers in demo.ts. Every test that needs a model uses it. A reply may
+// call tools (`toolCalls`), streamed as each flavour streams them; test/support/toolModel.ts is a
+// scripted model that uses the chat's tools on the sample workspace.
 //
 // In a test:   const server = await startFakeServer({ flavour: 'openrouter' }); server.script({ text: 'hi' });
 // From a shell: node out/test/support/fake-server.js --flavour openrouter --port 0 --demo
@@ -10,10 +12,19 @@ import type { AddressInfo, Socket } from 'node:net';
 import { demoAnswer } from './demo';
 import { faultAt, sendHuge, type Fault } from './faults';
 import { DEFAULT_MODELS } from './flavours';
-import { BASE_PATH, ChunkWriter, completionBody, defaultMessage, errorEnvelope, KEEP_ALIVE, keepsAlive, keyRefusal, modelList, naturalFinish, openRouterCost, PromptCache, retiredMessage, stopFinish, streamHeaders, validate, type Flavour } from './flavours';
+import { BASE_PATH, ChunkWriter, completionBody, defaultMessage, errorEnvelope, KEEP_ALIVE, keepsAlive, keyRefusal, modelList, naturalFinish, openRouterCost, PromptCache, readsTools, retiredMessage, sendsWholeCalls, stopFinish, streamHeaders, toolCallDeltas, toolCallId, toolFinish, validate, validateTools, type Flavour, type LocalTools, type WireToolCall } from './flavours';
 
 export { DEFAULT_MODELS, errorEnvelope, type Flavour } from './flavours';
 export type { Fault } from './faults';
+export type { LocalTools } from './flavours';
+
+/** A tool call a reply makes: arguments as an object are sent as its JSON, a string as-is (broken JSON included). */
+export interface FakeToolCall {
+  /** Default: the flavour's kind of id (`toolu_01…` or `call_…`). */
+  id?: string;
+  name: string;
+  arguments: string | object;
+}
 
 export interface FakeReply {
   /** The answer, streamed in chunks of about four characters (never splitting a surrogate pair). */
@@ -39,6 +50,15 @@ export interface FakeReply {
   tokensPerSecond?: number;
   finishReason?: string;
   usage?: { prompt_tokens: number; completion_tokens: number; cost?: number; cached_tokens?: number; cache_write_tokens?: number };
+  /**
+   * Tools the model calls in this turn, after `text` (a model saying "Let me look." first): each
+   * call's first delta carries its index, id and name, later ones a piece of its arguments; the turn
+   * ends with the flavour's tool finish reason. Sent as scripted, whatever `tool_choice` said; a
+   * local server in 'ignore' mode (FakeServerOptions.localTools) drops them and answers the text.
+   */
+  toolCalls?: FakeToolCall[];
+  /** Characters of arguments per delta (default 5). */
+  argumentPiece?: number;
 }
 
 export interface LoggedRequest {
@@ -77,6 +97,15 @@ export interface FakeServerOptions {
   demo?: boolean;
   /** Models the provider retired: left out of its list, and a request for one gets its 404 (`retiredMessage`). */
   retired?: string[];
+  /** OpenRouter: models no provider serves with tools; a request with `tools` gets OpenRouter's 404. */
+  noToolModels?: string[];
+  /**
+   * The `openai` flavour (local servers) and tools: 'ignore' (default) answers in words as if no tools
+   * were sent (`respond` sees the body without `tools` and `tool_choice`; the log keeps them); 'refuse'
+   * answers Ollama's 400 "… does not support tools"; 'whole' sends each call whole in one delta
+   * (Ollama); 'split' streams them in pieces as OpenAI does (vLLM with a tool parser, LiteLLM).
+   */
+  localTools?: LocalTools;
 }
 
 export interface FakeServer {
@@ -173,8 +202,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     const asked = (body as { model?: unknown } | undefined)?.model;
     if (typeof asked === 'string' && options.retired?.includes(asked)) return sendError(res, 404, retiredMessage(flavour, asked));
-    const reply = queue.shift() ?? (await respond(logged));
-    const problem = validate(flavour, body, options.models);
+    const toolOptions = { noToolModels: options.noToolModels, localTools: options.localTools };
+    const reply = queue.shift() ?? (await respond(readsTools(flavour, toolOptions) ? logged : withoutTools(logged)));
+    const problem = validate(flavour, body, options.models) ?? validateTools(flavour, body, toolOptions);
     if (problem && reply.status === undefined) return sendError(res, problem.status, problem.message);
     await answer(res, logged, reply);
   }
@@ -208,9 +238,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
     const stream = (request.body as { stream?: boolean })?.stream === true;
     const requested = request.body as { model?: string; stop?: string[] | string; max_tokens?: number };
-    let text = reply.chunks ? reply.chunks.join('') : reply.text ?? '';
+    const toolOptions = { noToolModels: options.noToolModels, localTools: options.localTools };
+    const calls: WireToolCall[] = readsTools(flavour, toolOptions) ? (reply.toolCalls ?? []).map((c, i) => ({ id: c.id ?? toolCallId(flavour, requests.indexOf(request) + 1, i), name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) })) : [];
+    const ignoredCalls = !calls.length && !!reply.toolCalls?.length && reply.text === undefined && reply.chunks === undefined;
+    let text = reply.chunks ? reply.chunks.join('') : ignoredCalls ? echoAnswer(request) : reply.text ?? '';
     const stops = typeof requested?.stop === 'string' ? [requested.stop] : requested?.stop ?? [];
-    let finish = reply.finishReason ?? naturalFinish(flavour);
+    let finish = reply.finishReason ?? (calls.length ? toolFinish(flavour) : naturalFinish(flavour));
     for (const stop of stops) {
       const at = text.indexOf(stop);
       if (at >= 0) {
@@ -220,14 +253,17 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     const pieces = reply.chunks && text === reply.chunks.join('') ? reply.chunks : tokenize(text);
     const model = requested?.model ?? 'fake-model';
-    const usage = reply.usage ?? countedUsage(request.body, pieces.length, model);
+    const callDeltas = toolCallDeltas(calls, reply.argumentPiece ?? 5, sendsWholeCalls(flavour, toolOptions));
+    // A call costs about its name and its arguments in tokens (characters / 4), as text does.
+    const callTokens = calls.reduce((sum, c) => sum + Math.ceil((c.name.length + c.arguments.length) / 4), 0);
+    const usage = reply.usage ?? countedUsage(request.body, pieces.length + callTokens, model);
     const id = `gen-${requests.length}`;
     if (reply.responseBytes !== undefined) return sendHuge(res, request, reply.responseBytes, stream, id, model, alive);
 
     if (!stream) {
       if (firstDelay) await sleep(firstDelay + gap * pieces.length);
       if (!alive()) return;
-      return sendJson(res, 200, completionBody(flavour, id, model, text, finish, usage));
+      return sendJson(res, 200, completionBody(flavour, id, model, text, finish, usage, calls));
     }
 
     res.writeHead(200, { ...streamHeaders(flavour, id), ...reply.headers });
@@ -252,8 +288,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       write(chunks.chunk({ content: endless ? 'x' : pieces[i] }, null, i + 1));
       if (endless && i > 100_000) break;
     }
+    for (const [i, delta] of callDeltas.entries()) {
+      if (!alive()) return;
+      if ((i > 0 || pieces.length > 0) && gap) await sleep(gap);
+      if (!alive()) return;
+      write(chunks.chunk(delta, null, pieces.length + i + 1));
+    }
     if (!alive()) return;
-    for (const data of chunks.closing(pieces.length, usage)) write(data);
+    for (const data of chunks.closing(pieces.length + callDeltas.length, usage)) write(data);
     if (chunks.sendsDone && reply.fault !== 'no-done') write('data: [DONE]\n\n');
     res.end();
   }
@@ -310,6 +352,17 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The request as a server that ignores tools reads it: the body without `tools` and `tool_choice`.
+ * The rest of the logged request (`aborted`, `completed`…) is read through to the original, live.
+ */
+function withoutTools(request: LoggedRequest): LoggedRequest {
+  const body = request.body;
+  if (!body || typeof body !== 'object' || (body.tools === undefined && body.tool_choice === undefined)) return request;
+  const { tools: _tools, tool_choice: _choice, ...rest } = body;
+  return Object.assign(Object.create(request) as LoggedRequest, { body: rest });
 }
 
 /** The default answer: derived from the request so no test can mistake a constant for behaviour. */

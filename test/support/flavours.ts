@@ -3,6 +3,9 @@
 // of its answer chunks: OpenRouter's comment keep-alives, role-only first chunk,
 // `native_finish_reason` and separate usage chunk; AI/ML API's empty ids, delta-less finish chunk,
 // `end_turn` and missing `[DONE]`; Anthropic's temperature cap, blank-stop and prefill rejections.
+// Tool calls (the brief of the issue "A chat that can look things up", and src/core/client/toolCalls.ts
+// for what the client reads): the checks every server makes on `tools`, `tool_choice` and the
+// tool-call messages, each flavour's refusal of tools, finish reason and call ids, and the deltas.
 
 export type Flavour = 'openrouter' | 'aimlapi' | 'anthropic' | 'openai';
 
@@ -169,13 +172,14 @@ export function stopFinish(flavour: Flavour): string {
   return flavour === 'aimlapi' ? 'stop_sequence' : 'stop';
 }
 
-/** A non-streaming answer's body. */
-export function completionBody(flavour: Flavour, id: string, model: string, text: string, finish: string, usage: Usage): unknown {
+/** A non-streaming answer's body; the tool calls, when there are any, whole in `message.tool_calls`. */
+export function completionBody(flavour: Flavour, id: string, model: string, text: string, finish: string, usage: Usage, toolCalls?: WireToolCall[]): unknown {
+  const calls = toolCalls?.length ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {};
   return {
     id,
     object: 'chat.completion',
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, ...(flavour === 'aimlapi' ? { reasoning_content: '' } : {}) }, finish_reason: finish }],
+    choices: [{ index: 0, message: { role: 'assistant', content: calls.tool_calls && text === '' ? null : text, ...calls, ...(flavour === 'aimlapi' ? { reasoning_content: '' } : {}) }, finish_reason: finish }],
     usage: { ...usageCounts(usage), total_tokens: usage.prompt_tokens + usage.completion_tokens, ...(flavour === 'openrouter' ? { prompt_tokens_details: { cached_tokens: usage.cached_tokens ?? 0, cache_write_tokens: usage.cache_write_tokens ?? 0 } } : {}) },
   };
 }
@@ -212,7 +216,7 @@ export class ChunkWriter {
     const { flavour, id, model, finish } = this;
     const choice: Record<string, unknown> = { index: 0, finish_reason: finishReason };
     if (delta) choice.delta = delta;
-    if (flavour === 'openrouter') choice.native_finish_reason = finishReason === null ? null : finish === 'stop' ? 'end_turn' : finish;
+    if (flavour === 'openrouter') choice.native_finish_reason = finishReason === null ? null : finish === 'stop' ? 'end_turn' : finish === 'tool_calls' ? 'tool_use' : finish;
     return `data: ${JSON.stringify({ id: flavour === 'aimlapi' && n > 0 ? '' : id, object: 'chat.completion.chunk', created: 1740000000, model, ...(flavour === 'openrouter' && n === 0 ? { provider: 'Anthropic' } : {}), choices: [choice] })}\n\n`;
   }
 
@@ -236,4 +240,157 @@ export class ChunkWriter {
   get sendsDone(): boolean {
     return this.flavour !== 'aimlapi';
   }
+}
+
+// ---- Tool calls ----
+
+/** What a local OpenAI-compatible server does with `tools`: see FakeServerOptions.localTools in fake-server.ts. */
+export type LocalTools = 'ignore' | 'refuse' | 'whole' | 'split';
+
+/** How the server treats tools, per flavour and options. */
+export interface ToolOptions {
+  /** OpenRouter: models with no provider that takes tools. */
+  noToolModels?: string[];
+  /** The `openai` flavour (local servers). */
+  localTools?: LocalTools;
+}
+
+/** One call as the server sends it: arguments are the JSON text (possibly broken, as scripted). */
+export interface WireToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** The finish reason of a turn that called tools: AI/ML API passes Anthropic's `tool_use` through. */
+export function toolFinish(flavour: Flavour): string {
+  return flavour === 'aimlapi' ? 'tool_use' : 'tool_calls';
+}
+
+/**
+ * The id of call `index` of answer `answer`: Anthropic's `toolu_01…` through OpenRouter and Anthropic's
+ * endpoint, OpenAI's `call_…` elsewhere. Deterministic, so a failing test reads the same each run.
+ */
+export function toolCallId(flavour: Flavour, answer: number, index: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let seed = (answer * 131 + index * 7919 + 17) >>> 0;
+  let tail = '';
+  for (let i = 0; i < 24; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    tail += alphabet[(seed >>> 16) % alphabet.length];
+  }
+  return flavour === 'openrouter' || flavour === 'anthropic' ? `toolu_01${tail.slice(0, 22)}` : `call_${tail}`;
+}
+
+/** The 4xx of each server's own refusal of tools, when this model does not take them. */
+export function toolRefusal(flavour: Flavour, model: string, options: ToolOptions): { status: number; message: string } | undefined {
+  if (flavour === 'openrouter' && options.noToolModels?.includes(model)) return { status: 404, message: 'No endpoints found that support tool use. To learn more about provider routing, visit: https://openrouter.ai/docs/provider-routing' };
+  if (flavour === 'openai' && options.localTools === 'refuse') return { status: 400, message: `registry.ollama.ai/library/${model} does not support tools` };
+  return undefined;
+}
+
+/** Whether this server reads `tools` at all: a local server by default ignores them and answers in words. */
+export function readsTools(flavour: Flavour, options: ToolOptions): boolean {
+  return flavour !== 'openai' || (options.localTools ?? 'ignore') !== 'ignore';
+}
+
+/** A local server in Ollama's way sends each call whole in one delta. */
+export function sendsWholeCalls(flavour: Flavour, options: ToolOptions): boolean {
+  return flavour === 'openai' && options.localTools === 'whole';
+}
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+const NO_PRECEDING_CALL = "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.";
+const UNANSWERED_CALL = "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'.";
+
+/**
+ * What servers refuse about tools before answering: malformed `tools` entries or `tool_choice`, a
+ * `tool` message answering no call of the assistant message before it, an assistant message whose
+ * calls are not each answered by the tool messages right after it, a malformed call in it; Anthropic's
+ * endpoint also needs `tools` defined when the messages hold tool calls or results. Then each
+ * server's refusal of tools for the model (toolRefusal). The statuses are 400 unless said otherwise.
+ */
+export function validateTools(flavour: Flavour, body: unknown, options: ToolOptions): { status: number; message: string } | undefined {
+  const b = (body ?? {}) as { model?: unknown; messages?: unknown; tools?: unknown; tool_choice?: unknown };
+  const bad = (message: string) => ({ status: 400, message });
+  const hasTools = b.tools !== undefined;
+  if (hasTools) {
+    if (!Array.isArray(b.tools)) return bad("Invalid type for 'tools': expected an array of objects.");
+    for (const [i, entry] of b.tools.entries()) {
+      const t = (entry ?? {}) as { type?: unknown; function?: unknown };
+      if (typeof entry !== 'object' || entry === null) return bad(`Invalid type for 'tools[${i}]': expected an object.`);
+      if (t.type !== 'function') return bad(`Invalid value for 'tools[${i}].type': expected 'function'.`);
+      const fn = t.function as { name?: unknown; description?: unknown; parameters?: unknown } | undefined;
+      if (!fn || typeof fn !== 'object') return bad(`Missing required parameter: 'tools[${i}].function'.`);
+      if (typeof fn.name !== 'string' || !TOOL_NAME.test(fn.name)) return bad(`Invalid 'tools[${i}].function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$' of at most 64 characters.`);
+      if (fn.description !== undefined && typeof fn.description !== 'string') return bad(`Invalid type for 'tools[${i}].function.description': expected a string.`);
+      if (fn.parameters !== undefined && (typeof fn.parameters !== 'object' || fn.parameters === null || Array.isArray(fn.parameters))) return bad(`Invalid type for 'tools[${i}].function.parameters': expected an object.`);
+    }
+  }
+  if (b.tool_choice !== undefined) {
+    if (!hasTools) return bad("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.");
+    const choice = b.tool_choice as { type?: unknown; function?: { name?: unknown } } | string;
+    const named = typeof choice === 'object' && choice !== null && choice.type === 'function' && typeof choice.function?.name === 'string';
+    if (!(typeof choice === 'string' && ['none', 'auto', 'required'].includes(choice)) && !named) return bad("Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or a named function.");
+    if (named && !(b.tools as { function: { name: string } }[]).some((t) => t.function.name === (choice as { function: { name: string } }).function.name)) return bad("Invalid value for 'tool_choice': the named function is not in 'tools'.");
+  }
+  const messages = (Array.isArray(b.messages) ? b.messages : []) as { role?: unknown; tool_calls?: unknown; tool_call_id?: unknown }[];
+  let open: Set<string> | undefined;
+  let usesTools = false;
+  for (const [i, m] of messages.entries()) {
+    if (m?.role === 'tool') {
+      usesTools = true;
+      if (!open || typeof m.tool_call_id !== 'string' || !open.has(m.tool_call_id)) return bad(NO_PRECEDING_CALL);
+      open.delete(m.tool_call_id);
+      continue;
+    }
+    if (open?.size) return bad(`${UNANSWERED_CALL} The following tool_call_ids did not have response messages: ${[...open].join(', ')}`);
+    open = undefined;
+    if (m?.role === 'assistant' && m.tool_calls !== undefined) {
+      if (!Array.isArray(m.tool_calls)) return bad(`Invalid type for 'messages[${i}].tool_calls': expected an array.`);
+      if (m.tool_calls.length === 0) return bad(`Invalid 'messages[${i}].tool_calls': empty array. Expected an array with minimum length 1.`);
+      usesTools = true;
+      open = new Set();
+      for (const [j, call] of (m.tool_calls as unknown[]).entries()) {
+        const c = (call ?? {}) as { id?: unknown; type?: unknown; function?: { name?: unknown; arguments?: unknown } };
+        const where = `messages[${i}].tool_calls[${j}]`;
+        if (typeof c.id !== 'string' || c.id === '') return bad(`Missing required parameter: '${where}.id'.`);
+        if (c.type !== 'function') return bad(`Invalid value for '${where}.type': expected 'function'.`);
+        if (!c.function || typeof c.function.name !== 'string' || c.function.name === '') return bad(`Missing required parameter: '${where}.function.name'.`);
+        if (typeof c.function.arguments !== 'string') return bad(`Invalid type for '${where}.function.arguments': expected a string.`);
+        open.add(c.id);
+      }
+    }
+  }
+  if (open?.size) return bad(`${UNANSWERED_CALL} The following tool_call_ids did not have response messages: ${[...open].join(', ')}`);
+  if (flavour === 'anthropic' && usesTools && !hasTools) return bad('Requests which include `tool_use` or `tool_result` blocks must define tools.');
+  if (hasTools && typeof b.model === 'string') return toolRefusal(flavour, b.model, options);
+  return undefined;
+}
+
+/** Splits a call's arguments into deltas of `size` characters (code points), anywhere: inside a string or an escape. */
+export function argumentPieces(args: string, size: number): string[] {
+  const chars = Array.from(args);
+  const step = Math.max(1, Math.floor(size));
+  const pieces: string[] = [];
+  for (let i = 0; i < chars.length; i += step) pieces.push(chars.slice(i, i + step).join(''));
+  return pieces;
+}
+
+/**
+ * The `delta`s that stream one turn's calls: per call a first delta with its index, id, type and
+ * name (arguments ""), then its arguments in pieces with only the index; or, from a server that sends
+ * calls whole (Ollama), one delta per call with everything.
+ */
+export function toolCallDeltas(calls: WireToolCall[], piece: number, whole: boolean): Record<string, unknown>[] {
+  const deltas: Record<string, unknown>[] = [];
+  calls.forEach((call, index) => {
+    if (whole) {
+      deltas.push({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }] });
+      return;
+    }
+    deltas.push({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] });
+    for (const part of argumentPieces(call.arguments, piece)) deltas.push({ tool_calls: [{ index, function: { arguments: part } }] });
+  });
+  return deltas;
 }
