@@ -17,6 +17,7 @@ import { registerActions } from './vscode/actions';
 import { registerParticipant } from './vscode/chatParticipant';
 import { registerLanguageModels } from './vscode/languageModels';
 import { registerCommitMessage } from './vscode/commitMessage';
+import { registerLanguageModelTools } from './vscode/chatTools';
 
 export async function activate(context: vscode.ExtensionContext): Promise<KestrelApi> {
   const started = performance.now();
@@ -98,6 +99,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Kestre
     ...registerLanguageModels(services),
     ...registerParticipant(services),
     ...registerCommitMessage(services),
+    ...registerLanguageModelTools(services),
   );
   void offerWalkthroughOnFirstRun(context, clients);
 

@@ -107,7 +107,7 @@ async function readFile(services: Deps, uri: vscode.Uri, stat: vscode.FileStat, 
 }
 
 /** Whether `uri`'s real path is inside `folder`'s real path (always true off this machine's disk). */
-async function staysInside(folder: vscode.Uri, uri: vscode.Uri): Promise<boolean> {
+export async function staysInside(folder: vscode.Uri, uri: vscode.Uri): Promise<boolean> {
   if (folder.scheme !== 'file' || uri.scheme !== 'file') return true;
   try {
     const [root, real] = await Promise.all([realpath(folder.fsPath), realpath(uri.fsPath)]);
@@ -126,11 +126,20 @@ const SEVERITY: Record<vscode.DiagnosticSeverity, Problem['severity']> = {
 
 /** The Problems list of the workspace as text; an excluded file's problems are left out (its messages may quote it). */
 export function readProblems(services: Deps): { text: string; count: number } {
+  return problemsText(collectProblems(services));
+}
+
+/**
+ * The Problems list's entries, an excluded file's never among them; with `only`, one file's, and with
+ * `keep`, the files it keeps. Paths are workspace-relative (with the folder's name when `withFolder`).
+ */
+export function collectProblems(services: Deps, options: { only?: vscode.Uri; keep?: (uri: vscode.Uri) => boolean; withFolder?: boolean } = {}): Problem[] {
+  const entries: [vscode.Uri, readonly vscode.Diagnostic[]][] = options.only ? [[options.only, vscode.languages.getDiagnostics(options.only)]] : vscode.languages.getDiagnostics();
   const problems: Problem[] = [];
-  for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
-    if (!diagnostics.length || services.isExcluded(uri)) continue;
-    const path = vscode.workspace.asRelativePath(uri, false);
+  for (const [uri, diagnostics] of entries) {
+    if (!diagnostics.length || services.isExcluded(uri) || (options.keep && !options.keep(uri))) continue;
+    const path = vscode.workspace.asRelativePath(uri, options.withFolder ?? false);
     for (const d of diagnostics) problems.push({ path, line: d.range.start.line, severity: SEVERITY[d.severity], message: d.message, source: d.source });
   }
-  return problemsText(problems);
+  return problems;
 }

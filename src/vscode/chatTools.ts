@@ -1,0 +1,554 @@
+// The chat's read-only workspace tools, run in the extension host: read a file, search text, look up
+// symbols, definitions and references, list files, read the Problems list. The calls and their
+// limits are decided in src/core/chat/tools.ts; this file resolves each path the model names, and
+// refuses, before a byte is read, a path outside the workspace (`..`, an absolute path elsewhere, a
+// link whose real path leaves the workspace folder) and an excluded file (`kestrel.exclude`,
+// `.kestrelignore`, judged by src/vscode/excludeRules.ts on the path and the real path). What the
+// model sends is data: a search query is matched as plain text by linear-time code, never as a
+// regular expression. The same tools are offered to other extensions and VS Code's own chat as
+// language model tools (`kestrel_read_file`…), only with the tools on and in a trusted workspace.
+// See docs/tools.md and docs/security.md.
+import * as vscode from 'vscode';
+import type { KestrelSettings } from '../core/config';
+import { cutText, decodeText, problemsText } from '../core/chat/context';
+import { formatSize } from '../core/chat/instructions';
+import type { ToolExecutor, ToolOutcome } from '../core/chat/toolLoop';
+import {
+  callTitle,
+  clipResult,
+  count,
+  MAX_COUNTED_HITS,
+  MAX_LISTED_FILES,
+  MAX_LISTED_HITS,
+  MAX_READ_LINES,
+  MAX_TOOL_FILE_BYTES,
+  numberedLines,
+  parseToolCall,
+  TOOL_SPECS,
+  type ParsedCall,
+} from '../core/chat/tools';
+import { collectProblems, staysInside } from './chatContext';
+import type { Services } from './services';
+
+/** Never searched or listed: dependencies and the repository's own store. */
+const NOT_SEARCHED = '{**/node_modules/**,**/.git/**}';
+/** Files one search reads at most. */
+const MAX_SEARCHED_FILES = 5000;
+/** Characters of one matching line shown. */
+const MAX_HIT_LINE_CHARS = 200;
+const MAX_SYMBOLS = 50;
+const MAX_REFERENCES = 100;
+
+export interface ToolDeps {
+  isExcluded(uri: vscode.Uri): boolean;
+  log?: Pick<vscode.LogOutputChannel, 'warn'>;
+}
+
+/** A file the model named, found in the workspace and allowed: not outside it, not excluded, not a folder. */
+interface Resolved {
+  uri: vscode.Uri;
+  /** Workspace-relative, with the folder's name in a multi-root workspace. */
+  label: string;
+  size: number;
+}
+
+type Text = { text: string } | ToolOutcome;
+
+const failed = (text: string, outcome: string): ToolOutcome => ({ error: true, text: `Error: ${text}`, outcome });
+const stopped = (): ToolOutcome => failed('the call was stopped.', 'stopped');
+const num = (n: number) => n.toLocaleString('en-US');
+const MAX_SIZE = `${MAX_TOOL_FILE_BYTES / 1_000_000} MB`;
+const isOutcome = (value: unknown): value is ToolOutcome => typeof value === 'object' && value !== null && 'outcome' in value;
+
+function multiRoot(): boolean {
+  return (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+}
+
+function relative(uri: vscode.Uri): string {
+  return vscode.workspace.asRelativePath(uri, multiRoot());
+}
+
+/** Whether `uri` lies in a workspace folder, its real path (links resolved) too. */
+async function inWorkspace(uri: vscode.Uri): Promise<boolean> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  return folder !== undefined && (await staysInside(folder.uri, uri));
+}
+
+/** The lines of a text, without the empty one after a final line break. */
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+const IDENTIFIER = /[\p{L}\p{N}_$]/u;
+
+/** The column of the first whole-word `word` in `line` (plain text, no pattern), or -1. */
+export function wordColumn(line: string, word: string, from = 0): number {
+  if (!word) return -1;
+  for (let at = line.indexOf(word, from); at !== -1; at = line.indexOf(word, at + 1)) {
+    const before = at > 0 ? line[at - 1] : '';
+    const after = line[at + word.length] ?? '';
+    if (!(before && IDENTIFIER.test(before)) && !(after && IDENTIFIER.test(after))) return at;
+  }
+  return -1;
+}
+
+/** The identifier the model means by `symbol`: `Cart.add()` → `add`. */
+function symbolWord(symbol: string): string {
+  const trimmed = symbol.trim().replace(/\(\s*\)$/, '');
+  const parts = trimmed.split(/\.|::|#|->/);
+  return (parts[parts.length - 1] ?? '').trim();
+}
+
+export class WorkspaceTools implements ToolExecutor {
+  constructor(private readonly deps: ToolDeps) {}
+
+  async run(call: ParsedCall, signal: AbortSignal): Promise<ToolOutcome> {
+    if (signal.aborted) return stopped();
+    if (!vscode.workspace.workspaceFolders?.length) return failed('no folder is open, so there is no workspace to look in.', 'no workspace');
+    try {
+      switch (call.tool) {
+        case 'read_file':
+          return await this.readFile(call);
+        case 'search_text':
+          return await this.searchText(call.query, call.include, signal);
+        case 'find_symbol':
+          return await this.findSymbol(call.query, signal);
+        case 'find_definition':
+        case 'find_references':
+          return await this.locate(call, signal);
+        case 'list_files':
+          return await this.listFiles(call.glob);
+        case 'get_problems':
+          return await this.problems(call.path);
+      }
+    } catch (error) {
+      // A provider or the file system failing is told to the model, never thrown into the loop.
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log?.warn(`Tool ${call.tool} failed: ${message}`);
+      return failed(`${call.tool} failed: ${cutText(message, 300)}`, 'failed');
+    }
+  }
+
+  // ——— Paths ———
+
+  /** The file `path` names, or the refusal to send back. Reads no byte of the file. */
+  async resolve(path: string): Promise<Resolved | ToolOutcome> {
+    const shown = JSON.stringify(cutText(path, 200));
+    const outside = failed(`${shown} is outside the workspace. Give a path inside it, relative to the workspace, such as src/cart.ts.`, 'refused: outside the workspace');
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const segments = path.split('/');
+    if (segments.includes('..')) return outside;
+    const candidates: { folder: vscode.WorkspaceFolder; uri: vscode.Uri }[] = [];
+    if (/^([a-z]:\/|\/)/i.test(path)) {
+      const uri = vscode.Uri.file(path);
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!folder || folder.uri.scheme !== 'file') return outside;
+      candidates.push({ folder, uri });
+    } else {
+      for (const folder of folders) candidates.push({ folder, uri: vscode.Uri.joinPath(folder.uri, path) });
+      // `folderName/rest`, as a multi-root workspace's paths are written.
+      const named = folders.find((f) => f.name === segments[0]);
+      if (named && segments.length > 1) candidates.push({ folder: named, uri: vscode.Uri.joinPath(named.uri, segments.slice(1).join('/')) });
+    }
+    for (const { folder, uri } of candidates) {
+      let stat: vscode.FileStat;
+      try {
+        stat = await vscode.workspace.fs.stat(uri);
+      } catch {
+        continue;
+      }
+      const label = relative(uri);
+      if (!(await staysInside(folder.uri, uri))) return outside;
+      // Before any byte is read: the same check as everything else Kestrel sends, links resolved.
+      if (this.deps.isExcluded(uri)) return failed(`${label} is excluded from what Kestrel may send (kestrel.exclude or .kestrelignore); its content was not read.`, 'refused: excluded');
+      if (stat.type & vscode.FileType.Directory) return failed(`${label} is a folder. Use list_files with a glob such as ${label}/** to see its files.`, 'refused: a folder');
+      return { uri, label, size: stat.size };
+    }
+    return failed(`${shown} was not found in the workspace. Use list_files or search_text to find the right path.`, 'not found');
+  }
+
+  /** The text of an allowed file: the open editor's (unsaved changes included), else the disk's. */
+  private async text(file: Resolved): Promise<Text> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.uri.toString());
+    if (open) {
+      const text = open.getText();
+      const bytes = Buffer.byteLength(text);
+      if (bytes > MAX_TOOL_FILE_BYTES) return tooLarge(file.label, bytes);
+      if (text.includes('\0')) return binary(file.label);
+      return { text };
+    }
+    if (file.size > MAX_TOOL_FILE_BYTES) return tooLarge(file.label, file.size);
+    const bytes = await vscode.workspace.fs.readFile(file.uri);
+    // The file may have grown since the stat.
+    if (bytes.length > MAX_TOOL_FILE_BYTES) return tooLarge(file.label, bytes.length);
+    const decoded = decodeText(bytes);
+    return 'refused' in decoded ? binary(file.label) : decoded;
+  }
+
+  // ——— read_file ———
+
+  private async readFile(call: Extract<ParsedCall, { tool: 'read_file' }>): Promise<ToolOutcome> {
+    const file = await this.resolve(call.path);
+    if (isOutcome(file)) return file;
+    const read = await this.text(file);
+    if (isOutcome(read)) return read;
+    const lines = splitLines(read.text);
+    const total = lines.length;
+    if (total === 0) return { text: `${file.label} is empty.`, outcome: '0 lines' };
+    const ranged = call.startLine !== undefined || call.endLine !== undefined;
+    const start = call.startLine ?? 1;
+    if (start > total) return failed(`${file.label} has ${count(total, 'line')}; line ${num(start)} is past the end.`, `past the end (${count(total, 'line')})`);
+    const wanted = Math.min(call.endLine ?? total, total);
+    const end = Math.min(wanted, start + MAX_READ_LINES - 1);
+    const parts = [`${file.label}, lines ${num(start)}–${num(end)} of ${num(total)}:`, numberedLines(lines.slice(start - 1, end), start)];
+    if (end < wanted) parts.push(`(lines ${num(end + 1)}–${num(wanted)} not shown: read them in ranges of at most ${MAX_READ_LINES} lines)`);
+    const whole = start === 1 && end === total;
+    return { text: parts.join('\n'), outcome: whole && !ranged ? count(total, 'line') : `lines ${num(start)}–${num(end)}` };
+  }
+
+  // ——— search_text ———
+
+  private async searchText(query: string, include: string | undefined, signal: AbortSignal): Promise<ToolOutcome> {
+    const needle = query.toLowerCase();
+    const uris = await vscode.workspace.findFiles(include ?? '**/*', NOT_SEARCHED, MAX_SEARCHED_FILES);
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+    const files = uris.map((uri) => ({ uri, label: relative(uri) })).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    const hits: string[] = [];
+    let counted = 0;
+    let matchedFiles = 0;
+    let excluded = 0;
+    let outside = 0;
+    let large = 0;
+    let binaries = 0;
+    let capped = false;
+    for (const { uri, label } of files) {
+      if (signal.aborted) return stopped();
+      // Judged by the URI before anything is read.
+      if (this.deps.isExcluded(uri)) {
+        excluded++;
+        continue;
+      }
+      if (!(await inWorkspace(uri))) {
+        outside++;
+        continue;
+      }
+      let text: string;
+      const document = open.get(uri.toString());
+      if (document) {
+        text = document.getText();
+        if (Buffer.byteLength(text) > MAX_TOOL_FILE_BYTES) {
+          large++;
+          continue;
+        }
+      } else {
+        let bytes: Uint8Array;
+        try {
+          if ((await vscode.workspace.fs.stat(uri)).size > MAX_TOOL_FILE_BYTES) {
+            large++;
+            continue;
+          }
+          bytes = await vscode.workspace.fs.readFile(uri);
+        } catch {
+          continue; // deleted since it was listed
+        }
+        if (bytes.length > MAX_TOOL_FILE_BYTES) {
+          large++;
+          continue;
+        }
+        const decoded = decodeText(bytes);
+        if ('refused' in decoded) {
+          binaries++;
+          continue;
+        }
+        text = decoded.text;
+      }
+      if (text.includes('\0')) {
+        binaries++;
+        continue;
+      }
+      // Plain substring tests only: linear in the file, whatever the query.
+      if (!text.toLowerCase().includes(needle)) continue;
+      let inFile = 0;
+      const lines = splitLines(text);
+      for (let i = 0; i < lines.length && counted < MAX_COUNTED_HITS; i++) {
+        if (!lines[i].toLowerCase().includes(needle)) continue;
+        counted++;
+        inFile++;
+        if (hits.length < MAX_LISTED_HITS) hits.push(`${label}:${i + 1}: ${cutText(lines[i].trim(), MAX_HIT_LINE_CHARS)}`);
+      }
+      if (inFile) matchedFiles++;
+      if (counted >= MAX_COUNTED_HITS) {
+        capped = true;
+        break;
+      }
+    }
+    const notes: string[] = [];
+    if (excluded) notes.push(`${count(excluded, 'excluded file was', 'excluded files were')} not searched (kestrel.exclude or .kestrelignore).`);
+    if (outside) notes.push(`${count(outside, 'link', 'links')} leading outside the workspace ${outside === 1 ? 'was' : 'were'} not searched.`);
+    if (large) notes.push(`${count(large, 'file')} over ${MAX_SIZE} ${large === 1 ? 'was' : 'were'} not searched.`);
+    if (binaries) notes.push(`${count(binaries, 'binary file was', 'binary files were')} not searched.`);
+    if (uris.length >= MAX_SEARCHED_FILES) notes.push(`Only the first ${num(MAX_SEARCHED_FILES)} files were searched: narrow the files with \`include\`.`);
+    const shown = JSON.stringify(query);
+    if (counted === 0) return { text: [`No matches for ${shown}${include ? ` in ${include}` : ''}.`, ...notes].join('\n'), outcome: 'no matches' };
+    const total = capped ? `${num(MAX_COUNTED_HITS)}+ matches` : count(counted, 'match', 'matches');
+    const where = capped ? `in ${num(matchedFiles)}+ files (the search stopped there)` : `in ${count(matchedFiles, 'file')}`;
+    const head = `${total} for ${shown} ${where}${counted > hits.length ? `; the first ${hits.length} are listed` : ''}:`;
+    const narrow = counted > hits.length ? [`Too many matches to list: narrow the search with a longer query or an \`include\` glob such as src/**/*.ts.`] : [];
+    return { text: [head, ...hits, ...narrow, ...notes].join('\n'), outcome: `${total} ${capped ? '' : `in ${count(matchedFiles, 'file')}`}`.trim() };
+  }
+
+  // ——— find_symbol ———
+
+  private async allowedLocation(uri: vscode.Uri): Promise<boolean> {
+    return !this.deps.isExcluded(uri) && (await inWorkspace(uri));
+  }
+
+  private async workspaceSymbols(query: string): Promise<{ symbols: vscode.SymbolInformation[]; leftOut: number }> {
+    const found = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', query)) ?? [];
+    const symbols: vscode.SymbolInformation[] = [];
+    let leftOut = 0;
+    for (const symbol of found) {
+      if (symbol?.location?.uri && (await this.allowedLocation(symbol.location.uri))) symbols.push(symbol);
+      else leftOut++;
+    }
+    return { symbols, leftOut };
+  }
+
+  private async findSymbol(query: string, signal: AbortSignal): Promise<ToolOutcome> {
+    const { symbols, leftOut } = await this.workspaceSymbols(query);
+    if (signal.aborted) return stopped();
+    const notes = leftOut ? [`${count(leftOut, 'result was', 'results were')} left out: excluded or outside the workspace.`] : [];
+    if (!symbols.length) return { text: [`No symbols match ${JSON.stringify(query)}. Try search_text, or a shorter name.`, ...notes].join('\n'), outcome: 'no symbols' };
+    const listed = symbols.slice(0, MAX_SYMBOLS).map((s) => {
+      const kind = (vscode.SymbolKind[s.kind] ?? 'symbol').toLowerCase();
+      const container = s.containerName ? ` (in ${s.containerName})` : '';
+      return `${kind} ${s.name}${container} — ${relative(s.location.uri)}:${s.location.range.start.line + 1}`;
+    });
+    const more = symbols.length > MAX_SYMBOLS ? [`… and ${num(symbols.length - MAX_SYMBOLS)} more: use a longer name.`] : [];
+    return { text: [`${count(symbols.length, 'symbol')} for ${JSON.stringify(query)}:`, ...listed, ...more, ...notes].join('\n'), outcome: count(symbols.length, 'symbol') };
+  }
+
+  // ——— find_definition, find_references ———
+
+  /** Where the symbol is, to ask the language's provider from: the line given, the file given, or the workspace's symbol of that name. */
+  private async position(word: string, path: string | undefined, line: number | undefined, signal: AbortSignal): Promise<{ uri: vscode.Uri; position: vscode.Position } | ToolOutcome> {
+    const shown = JSON.stringify(word);
+    if (path !== undefined) {
+      const file = await this.resolve(path);
+      if (isOutcome(file)) return file;
+      const read = await this.text(file);
+      if (isOutcome(read)) return read;
+      const lines = splitLines(read.text);
+      if (line !== undefined && line > lines.length) return failed(`${file.label} has ${count(lines.length, 'line')}; line ${num(line)} is past the end.`, `past the end (${count(lines.length, 'line')})`);
+      // The line given first, then the nearest line holding the word (a model's line number may be off by a few).
+      const order = line === undefined ? lines.map((_, i) => i) : lines.map((_, i) => i).sort((a, b) => Math.abs(a - (line - 1)) - Math.abs(b - (line - 1)) || a - b);
+      for (const i of order) {
+        const column = wordColumn(lines[i], word);
+        if (column !== -1) return { uri: file.uri, position: new vscode.Position(i, column) };
+      }
+      return failed(`${shown} does not appear in ${file.label} as a whole word. Check the name, or use find_symbol or search_text.`, 'not found');
+    }
+    const { symbols } = await this.workspaceSymbols(word);
+    if (signal.aborted) return stopped();
+    const exact = symbols.find((s) => s.name === word) ?? symbols.find((s) => s.name.replace(/\(.*$/, '') === word);
+    if (!exact) return failed(`no symbol named ${shown} was found in the workspace. Give the path and line where it is used, or use search_text.`, 'not found');
+    const file = await this.resolve(relative(exact.location.uri));
+    if (isOutcome(file)) return file;
+    const read = await this.text(file);
+    if (isOutcome(read)) return read;
+    // The symbol's range covers its whole declaration: the name is its first whole-word occurrence in it.
+    const lines = splitLines(read.text);
+    const { start, end } = exact.location.range;
+    for (let i = start.line; i <= Math.min(end.line, lines.length - 1); i++) {
+      const column = wordColumn(lines[i], word, i === start.line ? start.character : 0);
+      if (column !== -1) return { uri: file.uri, position: new vscode.Position(i, column) };
+    }
+    return { uri: file.uri, position: start };
+  }
+
+  private async locate(call: Extract<ParsedCall, { tool: 'find_definition' | 'find_references' }>, signal: AbortSignal): Promise<ToolOutcome> {
+    const word = symbolWord(call.symbol);
+    if (!word) return failed(`${JSON.stringify(call.symbol)} is not a symbol name.`, 'not found');
+    const at = await this.position(word, call.path, call.line, signal);
+    if (isOutcome(at)) return at;
+    if (signal.aborted) return stopped();
+    const definitions = call.tool === 'find_definition';
+    const raw =
+      (await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[] | undefined>(
+        definitions ? 'vscode.executeDefinitionProvider' : 'vscode.executeReferenceProvider',
+        at.uri,
+        at.position,
+      )) ?? [];
+    if (signal.aborted) return stopped();
+    const seen = new Set<string>();
+    const places: { uri: vscode.Uri; label: string; line: number }[] = [];
+    let leftOut = 0;
+    for (const item of raw) {
+      const uri = 'targetUri' in item ? item.targetUri : item.uri;
+      const range = 'targetUri' in item ? (item.targetSelectionRange ?? item.targetRange) : item.range;
+      if (!uri || !range) continue;
+      const key = `${uri.toString()}#${range.start.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!(await this.allowedLocation(uri))) {
+        leftOut++;
+        continue;
+      }
+      places.push({ uri, label: relative(uri), line: range.start.line });
+    }
+    const notes = leftOut ? [`${count(leftOut, 'result', 'results')} left out: excluded or outside the workspace.`] : [];
+    if (!places.length) return { text: [`No ${definitions ? 'definition' : 'references'} found for ${JSON.stringify(word)}.`, ...notes].join('\n'), outcome: 'not found' };
+    if (!definitions) places.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.line - b.line));
+    const listed = places.slice(0, definitions ? MAX_SYMBOLS : MAX_REFERENCES);
+    // Each place with its line's text, each file read once (through the same checks as read_file).
+    const texts = new Map<string, string[] | undefined>();
+    const lines: string[] = [];
+    for (const place of listed) {
+      const key = place.uri.toString();
+      if (!texts.has(key)) {
+        const file = await this.resolve(place.label);
+        const read = isOutcome(file) || file.uri.toString() !== key ? undefined : await this.text(file);
+        texts.set(key, read && !isOutcome(read) ? splitLines(read.text) : undefined);
+      }
+      const text = texts.get(key)?.[place.line];
+      lines.push(`${place.label}:${place.line + 1}${text === undefined ? '' : `: ${cutText(text.trim(), MAX_HIT_LINE_CHARS)}`}`);
+    }
+    const files = new Set(places.map((p) => p.label)).size;
+    const more = places.length > listed.length ? [`… and ${num(places.length - listed.length)} more.`] : [];
+    const head = definitions ? `${places.length === 1 ? 'The definition' : count(places.length, 'definition')} of ${JSON.stringify(word)}:` : `${count(places.length, 'reference')} to ${JSON.stringify(word)} in ${count(files, 'file')}:`;
+    const outcome = definitions ? (places.length === 1 ? `${places[0].label}:${places[0].line + 1}` : count(places.length, 'definition')) : `${num(places.length)} in ${count(files, 'file')}`;
+    return { text: [head, ...lines, ...more, ...notes].join('\n'), outcome };
+  }
+
+  // ——— list_files ———
+
+  private async listFiles(glob: string): Promise<ToolOutcome> {
+    // `src/` means the files under it.
+    const pattern = glob.endsWith('/') ? `${glob}**` : glob;
+    const uris = await vscode.workspace.findFiles(pattern, NOT_SEARCHED, MAX_LISTED_FILES + 1);
+    const more = uris.length > MAX_LISTED_FILES;
+    let excluded = 0;
+    const paths: string[] = [];
+    for (const uri of uris.slice(0, MAX_LISTED_FILES)) {
+      if (this.deps.isExcluded(uri)) excluded++;
+      else paths.push(relative(uri));
+    }
+    paths.sort();
+    const notes: string[] = [];
+    if (more) notes.push(`More than ${num(MAX_LISTED_FILES)} files match: narrow the glob.`);
+    if (excluded) notes.push(`${count(excluded, 'excluded file was', 'excluded files were')} left out (kestrel.exclude or .kestrelignore).`);
+    if (!paths.length) return { text: [`No files match ${JSON.stringify(glob)}.${glob.includes('*') ? '' : ' A glob needs wildcards to match folders: try ' + JSON.stringify(`${glob.replace(/\/+$/, '')}/**`) + ' or ' + JSON.stringify(`**/${glob}`) + '.'}`, ...notes].join('\n'), outcome: 'no files' };
+    const outcome = more ? `${num(MAX_LISTED_FILES)}+ files` : count(paths.length, 'file');
+    return { text: [`${outcome} match ${JSON.stringify(glob)}:`, ...paths, ...notes].join('\n'), outcome };
+  }
+
+  // ——— get_problems ———
+
+  private async problems(path: string | undefined): Promise<ToolOutcome> {
+    let only: vscode.Uri | undefined;
+    let label: string | undefined;
+    if (path !== undefined) {
+      const file = await this.resolve(path);
+      if (isOutcome(file)) return file;
+      only = file.uri;
+      label = file.label;
+    }
+    // Files outside the workspace (an untitled editor, a file opened from elsewhere) are not the model's to see.
+    const keep = (uri: vscode.Uri) => vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+    const problems = collectProblems(this.deps, { only, keep, withFolder: multiRoot() });
+    if (!problems.length) return { text: `No problems${label ? ` in ${label}` : ' in the workspace'}.`, outcome: 'no problems' };
+    const { text } = problemsText(problems);
+    return { text: `${count(problems.length, 'problem')}${label ? ` in ${label}` : ''}:\n${text}`, outcome: count(problems.length, 'problem') };
+  }
+}
+
+function tooLarge(label: string, bytes: number): ToolOutcome {
+  return failed(`${label} is too large to read (${formatSize(bytes)}; at most ${MAX_SIZE}).`, 'refused: too large');
+}
+
+function binary(label: string): ToolOutcome {
+  return failed(`${label} is a binary file; only text files can be read.`, 'refused: binary');
+}
+
+/** Whether the chat may use the tools: the setting on, a trusted workspace (not Restricted Mode), and a folder open. */
+export function toolsAvailable(settings: KestrelSettings): boolean {
+  return settings.tools.enabled && vscode.workspace.isTrusted && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+}
+
+/** The name a tool is registered under for other extensions and VS Code's chat: `kestrel_read_file`. */
+export const lmToolName = (name: string) => `kestrel_${name}`;
+
+/** One call, from its name and arguments to the clipped text, as VS Code's chat and the test hook run it. */
+async function runNamed(tools: WorkspaceTools, name: string, input: unknown, signal: AbortSignal): Promise<ToolOutcome> {
+  const parsed = parseToolCall({ id: 'lm', name, arguments: safeJson(input) });
+  if (!parsed.ok) return { error: true, text: `Error: ${parsed.error}`, outcome: 'refused: bad arguments' };
+  const result = await tools.run(parsed.call, signal);
+  return { ...result, text: clipResult(result.text).text };
+}
+
+function signalOf(token: vscode.CancellationToken): { signal: AbortSignal; dispose(): void } {
+  const abort = new AbortController();
+  if (token.isCancellationRequested) abort.abort();
+  const subscription = token.onCancellationRequested(() => abort.abort());
+  return { signal: abort.signal, dispose: () => subscription.dispose() };
+}
+
+/**
+ * The tools as VS Code language model tools (`contributes.languageModelTools` in package.json), where
+ * this VS Code has the API; each call is refused while `toolsAvailable` is false.
+ */
+export function registerLanguageModelTools(services: Services): vscode.Disposable[] {
+  const tools = new WorkspaceTools(services);
+  const disposables: vscode.Disposable[] = [];
+  const lm = vscode.lm as typeof vscode.lm | undefined;
+  if (typeof lm?.registerTool === 'function') {
+    for (const spec of TOOL_SPECS) {
+      const name = spec.name;
+      disposables.push(
+        lm.registerTool<unknown>(lmToolName(name), {
+          prepareInvocation(options) {
+            const parsed = parseToolCall({ id: 'lm', name, arguments: safeJson(options.input) });
+            // A plain string: VS Code shows it as is, so the model's text in it cannot become markup.
+            return { invocationMessage: parsed.ok ? callTitle(parsed.call) : `Kestrel: ${name}` };
+          },
+          async invoke(options, token) {
+            if (!toolsAvailable(services.settings())) {
+              throw new Error(
+                'Kestrel\'s workspace tools are off: they need kestrel.chat.tools on, a trusted workspace (not Restricted Mode) and an open folder.',
+              );
+            }
+            const { signal, dispose } = signalOf(token);
+            try {
+              const result = await runNamed(tools, name, options.input, signal);
+              return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(result.text)]);
+            } finally {
+              dispose();
+            }
+          },
+        }),
+      );
+    }
+  } else {
+    services.log.info('This VS Code has no language model tools API; Kestrel\'s workspace tools are offered only to its own chat.');
+  }
+  if (KESTREL_TEST_HOOKS && services.context.extensionMode === vscode.ExtensionMode.Test) {
+    disposables.push(
+      vscode.commands.registerCommand('kestrel._test.runTool', async (name: string, args: unknown) => {
+        const abort = new AbortController();
+        return runNamed(tools, String(name), args, abort.signal);
+      }),
+    );
+  }
+  return disposables;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value ?? {}) ?? '';
+  } catch {
+    return '';
+  }
+}
