@@ -11,6 +11,9 @@ import { parseWebviewMessage, safeLink, type Attachment, type HostMessage, type 
 import { runToolLoop, ToolSupport } from '../core/chat/toolLoop';
 import { TOOL_SPECS, TOOLS_PROMPT } from '../core/chat/tools';
 import { KestrelError } from '../core/client/errors';
+import { priceFor } from '../core/client/prices';
+import type { Usage } from '../core/client/types';
+import { chargeFor } from '../core/usage';
 import { FIXES, fixFor, type SetupProblem } from '../core/fixes';
 import { lastSelectedLine } from '../core/selection';
 import { mentionPaths, readDocument, readMentionedFile, readProblems, watchMentionFiles, type ReadFile } from './chatContext';
@@ -412,7 +415,7 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         for await (const delta of stream) onDelta(delta);
         usage = (await stream.result).usage;
       }
-      answer.usage = usage ? { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, costUsd: usage.costUsd } : undefined;
+      answer.usage = usage && this.figures(usage, handle.model);
       this.session.usage = addUsage(this.session.usage, answer.usage);
     } catch (error) {
       const e = error instanceof KestrelError ? error : undefined;
@@ -431,6 +434,15 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
       await this.save();
       this.postState();
     }
+  }
+
+  /** An answer's tokens and cost: the provider's cost, else its tokens at the model's known price (marked estimated). */
+  private figures(usage: Usage, model: string): Turn['usage'] {
+    const figures = { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
+    if (usage.costUsd !== undefined) return { ...figures, costUsd: usage.costUsd };
+    const settings = this.services.settings();
+    const charge = chargeFor({ usage }, priceFor({ model, baseUrl: settings.baseUrl, providerId: settings.provider }));
+    return charge.costUnknown ? figures : { ...figures, costUsd: charge.costUsd, costEstimated: true };
   }
 
   private isExcluded(uri: string): boolean {

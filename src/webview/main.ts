@@ -169,8 +169,8 @@ function withCode(label: string): Node[] {
   });
 }
 
-function usageText(u: { promptTokens: number; completionTokens: number; costUsd?: number }): string {
-  return `${u.promptTokens.toLocaleString()} in · ${u.completionTokens.toLocaleString()} out${u.costUsd !== undefined ? ` · $${u.costUsd.toFixed(4)}` : ''}`;
+function usageText(u: { promptTokens: number; completionTokens: number; costUsd?: number; costEstimated?: boolean }): string {
+  return `${u.promptTokens.toLocaleString()} in · ${u.completionTokens.toLocaleString()} out${u.costUsd !== undefined ? ` · ${u.costEstimated ? '≈' : ''}$${u.costUsd.toFixed(4)}` : ''}`;
 }
 
 function render(state: Extract<HostMessage, { type: 'state' }>): void {

@@ -126,5 +126,6 @@ export function titleFor(text: string): string {
 export function addUsage(a: UsageFigures, b: UsageFigures | undefined): UsageFigures {
   if (!b) return a;
   const cost = a.costUsd !== undefined || b.costUsd !== undefined ? (a.costUsd ?? 0) + (b.costUsd ?? 0) : undefined;
-  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, ...(cost !== undefined ? { costUsd: cost } : {}) };
+  const estimated = a.costEstimated || b.costEstimated;
+  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, ...(cost !== undefined ? { costUsd: cost } : {}), ...(estimated ? { costEstimated: true } : {}) };
 }

@@ -23,6 +23,8 @@ export interface UsageFigures {
   promptTokens: number;
   completionTokens: number;
   costUsd?: number;
+  /** The cost is tokens × the model's known price: the provider reported none. */
+  costEstimated?: boolean;
 }
 
 /** One tool call in an answer: its compact line and, expanded, what was sent back to the model. */
