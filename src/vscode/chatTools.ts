@@ -21,6 +21,7 @@ import {
   MAX_LISTED_FILES,
   MAX_LISTED_HITS,
   MAX_READ_LINES,
+  MAX_RESULT_CHARS,
   MAX_TOOL_FILE_BYTES,
   numberedLines,
   parseToolCall,
@@ -38,6 +39,8 @@ const MAX_SEARCHED_FILES = 5000;
 const MAX_HIT_LINE_CHARS = 200;
 const MAX_SYMBOLS = 50;
 const MAX_REFERENCES = 100;
+/** Characters of numbered lines one read returns, leaving room in MAX_RESULT_CHARS for the header and the note. */
+const READ_ROOM = MAX_RESULT_CHARS - 300;
 
 export interface ToolDeps {
   isExcluded(uri: vscode.Uri): boolean;
@@ -202,9 +205,18 @@ export class WorkspaceTools implements ToolExecutor {
     const start = call.startLine ?? 1;
     if (start > total) return failed(`${file.label} has ${count(total, 'line')}; line ${num(start)} is past the end.`, `past the end (${count(total, 'line')})`);
     const wanted = Math.min(call.endLine ?? total, total);
-    const end = Math.min(wanted, start + MAX_READ_LINES - 1);
+    // At most MAX_READ_LINES lines, and no more than the result's characters hold, so the note
+    // saying where to go on is never clipped off.
+    let end = start - 1;
+    let chars = 0;
+    while (end < wanted && end - start + 1 < MAX_READ_LINES) {
+      const cost = lines[end].length + String(end + 1).length + 3;
+      if (end >= start && chars + cost > READ_ROOM) break;
+      chars += cost;
+      end++;
+    }
     const parts = [`${file.label}, lines ${num(start)}–${num(end)} of ${num(total)}:`, numberedLines(lines.slice(start - 1, end), start)];
-    if (end < wanted) parts.push(`(lines ${num(end + 1)}–${num(wanted)} not shown: read them in ranges of at most ${MAX_READ_LINES} lines)`);
+    if (end < wanted) parts.push(`(lines ${num(end + 1)}–${num(wanted)} not shown: read them in ranges${end - start + 1 >= MAX_READ_LINES ? ` of at most ${MAX_READ_LINES} lines` : `, such as startLine ${num(end + 1)}`})`);
     const whole = start === 1 && end === total;
     return { text: parts.join('\n'), outcome: whole && !ranged ? count(total, 'line') : `lines ${num(start)}–${num(end)}` };
   }
