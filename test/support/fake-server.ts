@@ -12,11 +12,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { demoAnswer } from './demo';
 import { faultAt, sendHuge, type Fault } from './faults';
 import { DEFAULT_MODELS } from './flavours';
-import { BASE_PATH, ChunkWriter, completionBody, defaultMessage, errorEnvelope, KEEP_ALIVE, keepsAlive, keyRefusal, modelList, naturalFinish, openRouterCost, PromptCache, readsTools, retiredMessage, sendsWholeCalls, stopFinish, streamHeaders, toolCallDeltas, toolCallId, toolFinish, validate, validateTools, type Flavour, type LocalTools, type WireToolCall } from './flavours';
+import { BASE_PATH, ChunkWriter, completionBody, defaultMessage, errorEnvelope, KEEP_ALIVE, keepsAlive, keyRefusal, modelList, naturalFinish, openRouterCost, PromptCache, readsTools, retiredMessage, sendsWholeCalls, stopFinish, streamHeaders, toolCallDeltas, toolCallId, toolFinish, validate, validateTools, type Flavour, type LocalTools, type ToolCallShape, type WireToolCall } from './flavours';
 
 export { DEFAULT_MODELS, errorEnvelope, type Flavour } from './flavours';
 export type { Fault } from './faults';
-export type { LocalTools } from './flavours';
+export type { LocalTools, ToolCallShape } from './flavours';
 
 /** A tool call a reply makes: arguments as an object are sent as its JSON, a string as-is (broken JSON included). */
 export interface FakeToolCall {
@@ -59,6 +59,8 @@ export interface FakeReply {
   toolCalls?: FakeToolCall[];
   /** Characters of arguments per delta (default 5). */
   argumentPiece?: number;
+  /** Another server's way of streaming the calls (flavours.ts ToolCallShape); `finishReason: 'stop'` plays a server that ends a tool turn with `stop`. */
+  toolCallShape?: ToolCallShape;
 }
 
 export interface LoggedRequest {
@@ -102,8 +104,10 @@ export interface FakeServerOptions {
   /**
    * The `openai` flavour (local servers) and tools: 'ignore' (default) answers in words as if no tools
    * were sent (`respond` sees the body without `tools` and `tool_choice`; the log keeps them); 'refuse'
-   * answers Ollama's 400 "… does not support tools"; 'whole' sends each call whole in one delta
-   * (Ollama); 'split' streams them in pieces as OpenAI does (vLLM with a tool parser, LiteLLM).
+   * answers Ollama's 400 "… does not support tools", 'refuse-vllm' vLLM's "auto tool choice requires
+   * --enable-auto-tool-choice", 'refuse-llamacpp' llama.cpp's "tools param requires --jinja"; 'whole'
+   * sends each call whole in one delta (Ollama); 'split' streams them in pieces as OpenAI does (vLLM
+   * with a tool parser, LiteLLM).
    */
   localTools?: LocalTools;
 }
@@ -253,7 +257,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     const pieces = reply.chunks && text === reply.chunks.join('') ? reply.chunks : tokenize(text);
     const model = requested?.model ?? 'fake-model';
-    const callDeltas = toolCallDeltas(calls, reply.argumentPiece ?? 5, sendsWholeCalls(flavour, toolOptions));
+    const callDeltas = toolCallDeltas(calls, reply.argumentPiece ?? 5, sendsWholeCalls(flavour, toolOptions), reply.toolCallShape);
     // A call costs about its name and its arguments in tokens (characters / 4), as text does.
     const callTokens = calls.reduce((sum, c) => sum + Math.ceil((c.name.length + c.arguments.length) / 4), 0);
     const usage = reply.usage ?? countedUsage(request.body, pieces.length + callTokens, model);

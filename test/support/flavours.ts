@@ -245,7 +245,15 @@ export class ChunkWriter {
 // ---- Tool calls ----
 
 /** What a local OpenAI-compatible server does with `tools`: see FakeServerOptions.localTools in fake-server.ts. */
-export type LocalTools = 'ignore' | 'refuse' | 'whole' | 'split';
+export type LocalTools = 'ignore' | 'refuse' | 'refuse-vllm' | 'refuse-llamacpp' | 'whole' | 'split';
+
+/**
+ * Shapes of tool-call deltas some servers send (docs/providers.md, "Tool calling"): 'interleaved'
+ * opens every call first and then sends their argument pieces in turn; 'no-index' leaves `index` out
+ * (a new id opens the next call); 'object-arguments' sends each call whole with `arguments` as a
+ * JSON object (Ollama).
+ */
+export type ToolCallShape = 'interleaved' | 'no-index' | 'object-arguments';
 
 /** How the server treats tools, per flavour and options. */
 export interface ToolOptions {
@@ -269,9 +277,11 @@ export function toolFinish(flavour: Flavour): string {
 
 /**
  * The id of call `index` of answer `answer`: Anthropic's `toolu_01…` through OpenRouter and Anthropic's
- * endpoint, OpenAI's `call_…` elsewhere. Deterministic, so a failing test reads the same each run.
+ * endpoint, empty from AI/ML API (docs/providers.md, "Tool calling"), OpenAI's `call_…` elsewhere.
+ * Deterministic, so a failing test reads the same each run.
  */
 export function toolCallId(flavour: Flavour, answer: number, index: number): string {
+  if (flavour === 'aimlapi') return '';
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   let seed = (answer * 131 + index * 7919 + 17) >>> 0;
   let tail = '';
@@ -286,6 +296,8 @@ export function toolCallId(flavour: Flavour, answer: number, index: number): str
 export function toolRefusal(flavour: Flavour, model: string, options: ToolOptions): { status: number; message: string } | undefined {
   if (flavour === 'openrouter' && options.noToolModels?.includes(model)) return { status: 404, message: 'No endpoints found that support tool use. To learn more about provider routing, visit: https://openrouter.ai/docs/provider-routing' };
   if (flavour === 'openai' && options.localTools === 'refuse') return { status: 400, message: `registry.ollama.ai/library/${model} does not support tools` };
+  if (flavour === 'openai' && options.localTools === 'refuse-vllm') return { status: 400, message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set' };
+  if (flavour === 'openai' && options.localTools === 'refuse-llamacpp') return { status: 400, message: 'tools param requires --jinja flag' };
   return undefined;
 }
 
@@ -382,15 +394,37 @@ export function argumentPieces(args: string, size: number): string[] {
  * name (arguments ""), then its arguments in pieces with only the index; or, from a server that sends
  * calls whole (Ollama), one delta per call with everything.
  */
-export function toolCallDeltas(calls: WireToolCall[], piece: number, whole: boolean): Record<string, unknown>[] {
+export function toolCallDeltas(calls: WireToolCall[], piece: number, whole: boolean, shape?: ToolCallShape): Record<string, unknown>[] {
   const deltas: Record<string, unknown>[] = [];
-  calls.forEach((call, index) => {
-    if (whole) {
-      deltas.push({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }] });
-      return;
+  const at = (index: number) => (shape === 'no-index' ? {} : { index });
+  if (whole || shape === 'object-arguments') {
+    calls.forEach((call, index) => {
+      let args: unknown = call.arguments;
+      if (shape === 'object-arguments') {
+        try {
+          args = JSON.parse(call.arguments);
+        } catch {
+          // Broken JSON cannot be an object: it goes as text.
+        }
+      }
+      deltas.push({ tool_calls: [{ ...at(index), id: call.id, type: 'function', function: { name: call.name, arguments: args } }] });
+    });
+    return deltas;
+  }
+  const opening = (call: WireToolCall, index: number) => ({ tool_calls: [{ ...at(index), id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] });
+  const parts = calls.map((call) => argumentPieces(call.arguments, piece));
+  if (shape === 'interleaved') {
+    calls.forEach((call, index) => deltas.push(opening(call, index)));
+    for (let round = 0; parts.some((p) => round < p.length); round++) {
+      parts.forEach((p, index) => {
+        if (round < p.length) deltas.push({ tool_calls: [{ index, function: { arguments: p[round] } }] });
+      });
     }
-    deltas.push({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] });
-    for (const part of argumentPieces(call.arguments, piece)) deltas.push({ tool_calls: [{ index, function: { arguments: part } }] });
+    return deltas;
+  }
+  calls.forEach((call, index) => {
+    deltas.push(opening(call, index));
+    for (const part of parts[index]) deltas.push({ tool_calls: [{ ...at(index), function: { arguments: part } }] });
   });
   return deltas;
 }

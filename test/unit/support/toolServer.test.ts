@@ -57,7 +57,8 @@ describe('fake server: tool calls', function () {
       assert.equal(result.toolCalls?.length, 1);
       assert.equal(result.toolCalls![0].name, 'search_text');
       assert.equal(result.toolCalls![0].arguments, args);
-      assert.match(result.toolCalls![0].id, flavour === 'openrouter' || flavour === 'anthropic' ? /^toolu_01[A-Za-z0-9]{22}$/ : /^call_[A-Za-z0-9]+$/);
+      // AI/ML API sends empty call ids: the client names the call by its index.
+      assert.match(result.toolCalls![0].id, flavour === 'openrouter' || flavour === 'anthropic' ? /^toolu_01[A-Za-z0-9]{22}$/ : flavour === 'aimlapi' ? /^call_0$/ : /^call_[A-Za-z0-9]{24}$/);
       // Completion tokens count the arguments: 64 characters in 3-character pieces is far more than 0 text pieces.
       assert.ok(result.usage && result.usage.completionTokens >= Math.ceil(args.length / 4), `completion tokens ${result.usage?.completionTokens}`);
       const body = server.completions[0].body;
@@ -163,7 +164,7 @@ describe('fake server: tool calls', function () {
     assert.ok((last.usage as { completion_tokens: number }).completion_tokens > 0);
   });
 
-  it('aimlapi: empty chunk ids, finish reason tool_use, no [DONE]', async () => {
+  it('aimlapi: empty chunk ids and call ids, finish reason tool_use, no [DONE]', async () => {
     server = await startFakeServer({ flavour: 'aimlapi' });
     server.script({ toolCalls: [{ name: 'get_problems', arguments: {} }] });
     const res = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL.aimlapi, messages: [{ role: 'user', content: 'Problems?' }], stream: true, tools: [{ type: 'function', function: { name: 'get_problems' } }] }) });
@@ -174,6 +175,8 @@ describe('fake server: tool calls', function () {
       .filter((l) => l.startsWith('data: '))
       .map((l) => JSON.parse(l.slice(6)) as { id: string; choices: { finish_reason: string | null }[] });
     assert.ok(chunks.slice(1).every((c) => c.id === ''));
+    const opening = chunks.map((c) => (c.choices[0] as { delta?: { tool_calls?: { id?: string }[] } }).delta?.tool_calls?.[0]).find((t) => t && 'id' in t);
+    assert.equal(opening?.id, '');
     assert.equal(chunks.at(-1)!.choices[0].finish_reason, 'tool_use');
   });
 
@@ -262,6 +265,42 @@ describe('fake server: tool calls', function () {
     const result = await stream.result;
     assert.equal(result.finishReason, 'tool_calls');
     assert.equal(result.toolCalls?.[0].arguments, '{"query":"subtotal"}');
+  });
+
+  for (const [mode, message] of [
+    ['refuse-vllm', '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set'],
+    ['refuse-llamacpp', 'tools param requires --jinja flag'],
+  ] as const) {
+    it(`openai '${mode}': the server's refusal of tools, read as one`, async () => {
+      server = await startFakeServer({ flavour: 'openai', localTools: mode });
+      const error = await client()
+        .complete(ask('openai'))
+        .then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof KestrelError);
+      assert.equal(error.providerMessage, message);
+      assert.ok(refusesTools(error));
+    });
+  }
+
+  it('other servers\' shapes: calls interleaved, calls without index, whole calls with object arguments, tool calls ending with stop', async () => {
+    server = await startFakeServer({ flavour: 'openai', localTools: 'split' });
+    const calls = [
+      { name: 'search_text', arguments: { query: 'subtotal "x"' } },
+      { name: 'read_file', arguments: { path: 'src/cart.ts', startLine: 3 } },
+    ];
+    const expected = calls.map((c) => [c.name, JSON.stringify(c.arguments)]);
+    for (const shape of ['interleaved', 'no-index', 'object-arguments'] as const) {
+      server.script({ toolCalls: calls, toolCallShape: shape, argumentPiece: 2 });
+      const stream = client().stream(ask('openai'));
+      for await (const _ of stream) void _;
+      const result = await stream.result;
+      assert.deepEqual(result.toolCalls?.map((c) => [c.name, c.arguments]), expected, shape);
+      assert.equal(result.finishReason, 'tool_calls');
+    }
+    server.script({ toolCalls: calls.slice(0, 1), finishReason: 'stop' });
+    const stopped = await client().complete(ask('openai'));
+    assert.equal(stopped.finishReason, 'stop');
+    assert.equal(stopped.toolCalls?.length, 1);
   });
 
   it('malformed JSON arguments are sent as scripted, and the loop answers them with an error the model reads', async () => {
