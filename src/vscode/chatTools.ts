@@ -471,9 +471,12 @@ export class WorkspaceTools implements ToolExecutor {
     // Files outside the workspace (an untitled editor, a file opened from elsewhere) are not the model's to see.
     const keep = (uri: vscode.Uri) => vscode.workspace.getWorkspaceFolder(uri) !== undefined;
     const problems = collectProblems(this.deps, { only, keep, withFolder: multiRoot() });
-    if (!problems.length) return { text: `No problems${label ? ` in ${label}` : ' in the workspace'}.`, outcome: 'no problems' };
+    // Counted, not named: an excluded file's messages may quote it.
+    const excluded = only ? 0 : vscode.languages.getDiagnostics().filter(([uri, diagnostics]) => diagnostics.length > 0 && this.deps.isExcluded(uri)).length;
+    const notes = excluded ? [`The problems of ${count(excluded, 'excluded file')} were left out (kestrel.exclude or .kestrelignore).`] : [];
+    if (!problems.length) return { text: [`No problems${label ? ` in ${label}` : ' in the workspace'}.`, ...notes].join('\n'), outcome: 'no problems' };
     const { text } = problemsText(problems);
-    return { text: `${count(problems.length, 'problem')}${label ? ` in ${label}` : ''}:\n${text}`, outcome: count(problems.length, 'problem') };
+    return { text: [`${count(problems.length, 'problem')}${label ? ` in ${label}` : ''}:`, text, ...notes].join('\n'), outcome: count(problems.length, 'problem') };
   }
 }
 

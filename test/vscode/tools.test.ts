@@ -283,6 +283,8 @@ describe('Chat tools: the workspace tools in the extension host', () => {
         const all = await runTool('get_problems', {});
         assert.match(all.text, /src\/cart\.ts:3 error KESTREL-DIAG/);
         assert.ok(!all.text.includes(ENV_CANARY), 'the excluded file\'s problem was left out');
+        assert.match(all.text, /The problems of \d+ excluded files? were left out/);
+        assert.ok(!all.text.includes('.env'), all.text);
         const env = await runTool('get_problems', { path: '.env' });
         assert.equal(env.outcome, 'refused: excluded');
       } finally {
