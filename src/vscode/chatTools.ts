@@ -218,7 +218,8 @@ export class WorkspaceTools implements ToolExecutor {
     const parts = [`${file.label}, lines ${num(start)}–${num(end)} of ${num(total)}:`, numberedLines(lines.slice(start - 1, end), start)];
     if (end < wanted) parts.push(`(lines ${num(end + 1)}–${num(wanted)} not shown: read them in ranges${end - start + 1 >= MAX_READ_LINES ? ` of at most ${MAX_READ_LINES} lines` : `, such as startLine ${num(end + 1)}`})`);
     const whole = start === 1 && end === total;
-    return { text: parts.join('\n'), outcome: whole && !ranged ? count(total, 'line') : `lines ${num(start)}–${num(end)}` };
+    // The line says what was read, not what was asked: `Read src/a.ts 3–7` for 3–11 of a 7-line file.
+    return whole && !ranged ? { text: parts.join('\n'), outcome: count(total, 'line') } : { text: parts.join('\n'), title: `Read ${file.label} ${num(start)}–${num(end)}`, outcome: '' };
   }
 
   // ——— search_text ———

@@ -15,6 +15,7 @@ import { kestrel, setSettings, sleep, waitFor } from './helpers';
 interface Result {
   text: string;
   outcome: string;
+  title?: string;
   error?: boolean;
 }
 
@@ -94,7 +95,7 @@ describe('Chat tools: the workspace tools in the extension host', () => {
     it('reads a range with numbered lines under a header', async () => {
       const result = await runTool('read_file', { path: 'src/cart.ts', startLine: 7, endLine: 9 });
       assert.equal(result.error, undefined, result.text);
-      assert.equal(result.outcome, 'lines 7–9');
+      assert.equal(result.title, 'Read src/cart.ts 7–9', 'the line names the lines read');
       assert.equal(result.text, 'src/cart.ts, lines 7–9 of 20:\n7: export function subtotal(items: Item[]): number {\n8:   return items.reduce((sum, item) => sum + item.price * item.quantity, 0);\n9: }');
     });
 
@@ -108,18 +109,18 @@ describe('Chat tools: the workspace tools in the extension host', () => {
 
     it('a long file gives its first 400 lines and says how to read the rest', async () => {
       const result = await runTool('read_file', { path: 'tools-fixture/long.txt' });
-      assert.equal(result.outcome, 'lines 1–400');
+      assert.equal(result.title, 'Read tools-fixture/long.txt 1–400');
       assert.match(result.text, /^tools-fixture\/long\.txt, lines 1–400 of 1,200:\n1: r1\n2: r2\n/);
       assert.match(result.text, /\n400: r400\n\(lines 401–1,200 not shown: read them in ranges of at most 400 lines\)$/);
       const ranged = await runTool('read_file', { path: 'tools-fixture/long.txt', startLine: 1000, endLine: 1005 });
-      assert.equal(ranged.outcome, 'lines 1,000–1,005');
+      assert.equal(ranged.title, 'Read tools-fixture/long.txt 1,000–1,005');
       assert.match(ranged.text, /\n1000: r1000\n[\s\S]*1005: r1005$/);
     });
 
     it('a file of long lines gives what fits in a result and says where to go on, never clipped', async () => {
       const result = await runTool('read_file', { path: 'tools-fixture/wide.ts' });
-      const shown = Number(/^lines 1–(\d+)$/.exec(result.outcome)?.[1]);
-      assert.ok(shown > 100 && shown < 400, result.outcome);
+      const shown = Number(/^Read tools-fixture\/wide\.ts 1–(\d+)$/.exec(result.title ?? '')?.[1]);
+      assert.ok(shown > 100 && shown < 400, result.title);
       assert.ok(result.text.length <= 8_000, `${result.text.length} characters`);
       assert.ok(result.text.endsWith(`(lines ${shown + 1}–1,200 not shown: read them in ranges, such as startLine ${shown + 1})`), result.text.slice(-200));
     });

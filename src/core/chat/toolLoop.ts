@@ -14,6 +14,8 @@ import { callTitle, clipResult, MAX_RESULT_CHARS, parseToolCall, type CallSummar
 export interface ToolOutcome {
   text: string;
   outcome: string;
+  /** Replaces the call's title where the tool knows better: the lines a read really returned (`Read src/a.ts 3–7`). */
+  title?: string;
   /** Refused or failed: the text says why. */
   error?: boolean;
 }
@@ -80,7 +82,7 @@ export interface ToolLoopResult {
 }
 
 export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopResult> {
-  const { client, request, executor, signal, support, provider } = options;
+  const { client, request, signal, support, provider } = options;
   const maxSteps = Math.max(1, Math.floor(options.maxSteps));
   const messages: ChatMessage[] = [...request.messages];
   const calls: CallSummary[] = [];
@@ -163,7 +165,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
       if (signal.aborted) throw new KestrelError('aborted', 'Stopped.');
       const clipped = clipResult(outcome.text, Math.min(options.maxResultChars ?? MAX_RESULT_CHARS, Math.max(budget, 1_000)), hintFor(parsed.call));
       budget -= clipped.text.length;
-      summary = { label: `${title}${outcome.outcome ? `: ${outcome.outcome}` : ''}${clipped.clipped ? ' (clipped)' : ''}`, detail: clipped.text, ...(outcome.error ? { error: true } : {}) };
+      summary = { label: `${outcome.title ?? title}${outcome.outcome ? `: ${outcome.outcome}` : ''}${clipped.clipped ? ' (clipped)' : ''}`, detail: clipped.text, ...(outcome.error ? { error: true } : {}) };
       if (!outcome.error) answered.add(key);
     }
     calls.push(summary);
