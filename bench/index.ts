@@ -10,6 +10,7 @@ const benches: { name: string; load: () => Promise<{ run(): Promise<string> }> }
   { name: 'fidelity', load: async () => import('./fidelity') },
   { name: 'typing-session', load: async () => import('./typing-session') },
   { name: 'cost', load: async () => import('./cost') },
+  { name: 'tools', load: async () => import('./tools') },
   { name: 'chat-render', load: async () => import('./chat-render') },
   { name: 'real-vscode', load: async () => import('./real-vscode') },
 ];

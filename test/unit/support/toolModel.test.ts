@@ -1,37 +1,18 @@
 // The scripted tool-using model (test/support/toolModel.ts) through the real tool loop
 // (src/core/chat/toolLoop.ts) and client, against the fake server: it searches, reads around the hit,
 // and answers citing the lines it read; without tools it says it could not look. The executor here
-// reads sample-workspace/ with plain fs, in the result shapes of src/vscode/chatTools.ts (test only).
+// (test/support/memoryTools.ts) reads sample-workspace/ with plain fs, in the result shapes of
+// src/vscode/chatTools.ts.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createChatClient, type Client } from '../../../src/core/client/client';
 import type { ChatRequest } from '../../../src/core/client/types';
-import { runToolLoop, ToolSupport, type ToolExecutor, type ToolLoopResult } from '../../../src/core/chat/toolLoop';
-import { numberedLines, TOOL_SPECS, type ParsedCall } from '../../../src/core/chat/tools';
+import { runToolLoop, ToolSupport, type ToolLoopResult } from '../../../src/core/chat/toolLoop';
+import { TOOL_SPECS, type ParsedCall } from '../../../src/core/chat/tools';
 import { startFakeServer, type FakeServer, type Flavour } from '../../support/fake-server';
+import { memoryTools, sampleWorkspace as workspace } from '../../support/memoryTools';
 import { toolModel } from '../../support/toolModel';
 
-const ROOT = path.resolve(__dirname, '../../../../sample-workspace');
 const MODEL: Record<Flavour, string> = { openrouter: 'anthropic/claude-3.5-haiku', aimlapi: 'claude-3-5-haiku-20241022', anthropic: 'claude-3-5-haiku-20241022', openai: 'qwen2.5-coder:7b' };
-
-/** The sample workspace's files (`.env` is excluded, as kestrel.exclude does by default), with overrides (null: left out). */
-function workspace(overrides: Record<string, string | null> = {}): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-      const rel = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(rel);
-      else if (entry.name !== '.env') files.set(rel, fs.readFileSync(path.join(ROOT, rel), 'utf8'));
-    }
-  };
-  walk('');
-  for (const [p, text] of Object.entries(overrides)) {
-    if (text === null) files.delete(p);
-    else files.set(p, text);
-  }
-  return files;
-}
 
 /** The sample workspace with only its files that call nothing of cart.ts outside the tests. */
 function noCallers(overrides: Record<string, string | null> = {}): Map<string, string> {
@@ -58,64 +39,6 @@ function callersOf(files: Map<string, string>, name: string): { at: string; text
   return out;
 }
 
-// A glob as a regular expression: `**` and a slash any folders, `**` anything, `*` within a name, `?` one character.
-function globRegex(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    if (glob.startsWith('**/', i)) {
-      out += '(?:.*/)?';
-      i += 2;
-    } else if (glob.startsWith('**', i)) {
-      out += '.*';
-      i += 1;
-    } else if (glob[i] === '*') out += '[^/]*';
-    else if (glob[i] === '?') out += '[^/]';
-    else out += glob[i].replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}
-
-/** An executor over files in memory, writing results as src/vscode/chatTools.ts does. */
-function executor(files: Map<string, string>, ran: ParsedCall[] = []): ToolExecutor {
-  return {
-    async run(call) {
-      ran.push(call);
-      const lines = (p: string) => files.get(p)!.replace(/\n$/, '').split('\n');
-      switch (call.tool) {
-        case 'search_text': {
-          const hits: string[] = [];
-          const hitFiles = new Set<string>();
-          for (const p of [...files.keys()].sort()) {
-            if (call.include && !globRegex(call.include).test(p)) continue;
-            lines(p).forEach((l, i) => {
-              if (l.toLowerCase().includes(call.query.toLowerCase())) {
-                hits.push(`${p}:${i + 1}: ${l.trim()}`);
-                hitFiles.add(p);
-              }
-            });
-          }
-          if (!hits.length) return { text: `No matches for ${JSON.stringify(call.query)}.`, outcome: 'no matches' };
-          return { text: [`${hits.length} match${hits.length === 1 ? '' : 'es'} for ${JSON.stringify(call.query)} in ${hitFiles.size} file${hitFiles.size === 1 ? '' : 's'}:`, ...hits].join('\n'), outcome: `${hits.length} matches` };
-        }
-        case 'read_file': {
-          if (!files.has(call.path)) return { error: true, text: `Error: ${call.path} was not found in the workspace. Use list_files or search_text to find the right path.`, outcome: 'not found' };
-          const all = lines(call.path);
-          const start = call.startLine ?? 1;
-          const end = Math.min(all.length, call.endLine ?? all.length);
-          return { text: [`${call.path}, lines ${start}–${end} of ${all.length}:`, numberedLines(all.slice(start - 1, end), start)].join('\n'), outcome: `lines ${start}–${end}` };
-        }
-        case 'list_files': {
-          const paths = [...files.keys()].filter((p) => globRegex(call.glob).test(p)).sort();
-          if (!paths.length) return { text: `No files match ${JSON.stringify(call.glob)}.`, outcome: 'no files' };
-          return { text: [`${paths.length} file${paths.length === 1 ? '' : 's'} match ${JSON.stringify(call.glob)}:`, ...paths].join('\n'), outcome: `${paths.length} files` };
-        }
-        default:
-          return { error: true, text: `Error: ${call.tool} is not available in this test.`, outcome: 'failed' };
-      }
-    },
-  };
-}
-
 describe('scripted tool model on the sample workspace', function () {
   this.timeout(15000);
   let server: FakeServer;
@@ -133,7 +56,7 @@ describe('scripted tool model on the sample workspace', function () {
     const flavour = options.flavour ?? server.flavour;
     const request: ChatRequest = { model: MODEL[flavour], messages: [{ role: 'system', content: 'You are Kestrel, a coding assistant in VS Code.' }, { role: 'user', content: question }], maxTokens: 4096, temperature: 0.3 };
     let streamed = '';
-    const result = await runToolLoop({ client, request, tools: TOOL_SPECS, executor: executor(options.files ?? workspace(), options.ran), maxSteps: options.maxSteps ?? 6, provider: flavour, support: new ToolSupport(), signal: new AbortController().signal, onDelta: (d) => (streamed += d) });
+    const result = await runToolLoop({ client, request, tools: TOOL_SPECS, executor: memoryTools(options.files ?? workspace(), options.ran), maxSteps: options.maxSteps ?? 6, provider: flavour, support: new ToolSupport(), signal: new AbortController().signal, onDelta: (d) => (streamed += d) });
     return { ...result, streamed };
   };
 
@@ -178,7 +101,7 @@ describe('scripted tool model on the sample workspace', function () {
     ]);
     assert.deepEqual(
       result.calls.map((c) => c.label),
-      ['Searched for `applyDiscount`: 1 matches', 'Read src/cart.ts 8–16: lines 8–16', 'Listed `**/*test*`: 1 files'],
+      ['Searched for `applyDiscount`: 1 match in 1 file', 'Read src/cart.ts 8–16', 'Listed `**/*test*`: 1 file'],
     );
     // The second turn called two tools at once; each got its tool message.
     const last = server.completions[2].body.messages;
