@@ -1,6 +1,7 @@
 // Restricted Mode as package.json declares it (`untrustedWorkspaces: limited`): in a folder the user
 // does not trust, typing sends nothing for automatic suggestions, while the chat and explicit
-// commands still work, without the repository's instructions files (AGENTS.md is not read).
+// commands still work, without the repository's instructions files (AGENTS.md is not read) and
+// without the read-only lookup tools.
 import * as assert from 'node:assert/strict';
 import type { FakeServerOptions } from '../support/fake-server';
 import { ask, chat } from './chat.check';
@@ -37,6 +38,9 @@ export const checks: Check[] = [
       assert.equal(completions(ctx).length, 1, 'the chat asked the provider');
       assert.ok(!JSON.stringify(completions(ctx)[0].body.messages).includes('AGENTS-RULE'), 'an untrusted AGENTS.md steered the model');
       assert.equal(await chat(ctx).locator('.chip-instructions').count(), 0, 'no instructions chip');
+      // No lookups in an untrusted folder: the question goes without tools (a trusted one sends seven, tools.check.ts).
+      assert.equal(completions(ctx)[0].body.tools, undefined, 'tools offered in Restricted Mode');
+      assert.equal(completions(ctx)[0].body.tool_choice, undefined);
       await ctx.screenshot('restricted-chat');
     },
   },
