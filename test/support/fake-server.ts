@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { demoAnswer } from './demo';
+import { toolModel } from './toolModel';
 import { faultAt, sendHuge, type Fault } from './faults';
 import { DEFAULT_MODELS } from './flavours';
 import { BASE_PATH, ChunkWriter, completionBody, defaultMessage, errorEnvelope, KEEP_ALIVE, keepsAlive, keyRefusal, modelList, naturalFinish, openRouterCost, PromptCache, readsTools, retiredMessage, sendsWholeCalls, stopFinish, streamHeaders, toolCallDeltas, toolCallId, toolFinish, validate, validateTools, type Flavour, type LocalTools, type ToolCallShape, type WireToolCall } from './flavours';
@@ -145,7 +146,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const flavour = options.flavour ?? 'openai';
   const basePath = BASE_PATH[flavour];
   let latency: Latency = options.latency ?? { firstTokenMs: 0, tokensPerSecond: 0 };
-  let respond: (request: LoggedRequest) => FakeReply | Promise<FakeReply> = options.respond ?? ((request) => ({ text: options.demo ? demoAnswer(request.body) : echoAnswer(request) }));
+  let respond: (request: LoggedRequest) => FakeReply | Promise<FakeReply> = options.respond ?? (options.demo ? demoReply(toolModel()) : (request) => ({ text: echoAnswer(request) }));
   const queue: FakeReply[] = [];
   const requests: LoggedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -369,6 +370,22 @@ function withoutTools(request: LoggedRequest): LoggedRequest {
   return Object.assign(Object.create(request) as LoggedRequest, { body: rest });
 }
 
+/**
+ * The offline demo's model: with the chat's tools offered, the scripted tool-using model looks things
+ * up when the question names something to look for (test/support/toolModel.ts); everything else gets
+ * the demo's answer (demo.ts).
+ */
+function demoReply(lookups: (request: LoggedRequest) => FakeReply): (request: LoggedRequest) => FakeReply {
+  return (request) => {
+    const body = request.body as { tools?: unknown[]; tool_choice?: unknown; messages?: { role?: string }[] } | undefined;
+    if (Array.isArray(body?.tools) && body.tools.length && body.tool_choice !== 'none') {
+      const reply = lookups(request);
+      if (reply.toolCalls?.length || body.messages?.some((m) => m.role === 'tool')) return reply;
+    }
+    return { text: demoAnswer(request.body) };
+  };
+}
+
 /** The default answer: derived from the request so no test can mistake a constant for behaviour. */
 function echoAnswer(request: LoggedRequest): string {
   const messages = (request.body?.messages ?? []) as { content: string }[];
@@ -385,6 +402,8 @@ if (require.main === module) {
     flavour: (arg('flavour') as Flavour) ?? 'openai',
     port: Number(arg('port') ?? 0),
     demo: process.argv.includes('--demo'),
+    // The demo streams tool calls as a local server that supports them does.
+    ...(process.argv.includes('--demo') ? { localTools: 'split' as const } : {}),
     latency: { firstTokenMs: Number(arg('first-token-ms') ?? 300), tokensPerSecond: Number(arg('tokens-per-second') ?? 60) },
   }).then((server) => {
     console.log(JSON.stringify({ url: server.url, origin: server.origin }));

@@ -13,6 +13,9 @@ import { gatherContext } from '../../../src/core/completion/context';
 import { InlineEngine } from '../../../src/core/completion/pipeline';
 import { buildPrompt, HOLE, parseInlinePrompt } from '../../../src/core/completion/prompt';
 import { demoAnswer, demoFill } from '../../support/demo';
+import { runToolLoop, ToolSupport } from '../../../src/core/chat/toolLoop';
+import { TOOL_SPECS } from '../../../src/core/chat/tools';
+import { memoryTools, sampleWorkspace } from '../../support/memoryTools';
 import { startFakeServer, type FakeServer } from '../../support/fake-server';
 import { inputAt, scriptedClient } from '../completion/support';
 
@@ -203,5 +206,30 @@ describe('offline demo: chat and palette answers', () => {
     const refactor = action('refactor', 'py/stats.py', lines(stats, 6, 11), 6, { instruction: 'shorter' });
     assert.match(refactor, /cannot refactor/);
     assert.equal(extractCode(refactor), lines(stats, 6, 11));
+  });
+});
+
+describe('offline demo: lookups in the chat', () => {
+  it('with the tools offered, a question naming something looks it up, and a plain one gets the demo answer in one step', async () => {
+    const server = await startFakeServer({ flavour: 'openai', demo: true, localTools: 'split' });
+    const client = createChatClient({ baseUrl: server.url, apiKey: '' });
+    try {
+      const ask = (question: string) =>
+        runToolLoop({ client, request: { model: 'offline-demo', messages: [{ role: 'system', content: 'You are Kestrel.' }, { role: 'user', content: question }] }, tools: TOOL_SPECS, executor: memoryTools(sampleWorkspace()), maxSteps: 6, provider: 'custom', support: new ToolSupport(), signal: new AbortController().signal, onDelta: () => {} });
+      const looked = await ask('Where is `applyDiscount` called?');
+      assert.equal(looked.steps, 3);
+      assert.deepEqual(
+        looked.calls.map((c) => c.label),
+        ['Searched for `applyDiscount`: 3 matches in 2 files', 'Read src/orders.ts 3–7'],
+      );
+      assert.match(looked.text, /src\/orders\.ts:6/);
+      const plain = await ask('hello, what can you do?');
+      assert.equal(plain.steps, 1);
+      assert.deepEqual(plain.calls, []);
+      assert.match(plain.text, /offline demo/i);
+    } finally {
+      await client.dispose();
+      await server.close();
+    }
   });
 });
