@@ -436,13 +436,13 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
     }
   }
 
-  /** An answer's tokens and cost: the provider's cost, else its tokens at the model's known price (marked estimated). */
+  /** An answer's tokens and cost: the provider's cost, else its tokens at the model's known price (marked estimated; $0 on a local server). */
   private figures(usage: Usage, model: string): Turn['usage'] {
     const figures = { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
     if (usage.costUsd !== undefined) return { ...figures, costUsd: usage.costUsd };
     const settings = this.services.settings();
     const charge = chargeFor({ usage }, priceFor({ model, baseUrl: settings.baseUrl, providerId: settings.provider }));
-    return charge.costUnknown ? figures : { ...figures, costUsd: charge.costUsd, costEstimated: true };
+    return charge.costUnknown ? figures : { ...figures, costUsd: charge.costUsd, ...(charge.costEstimated ? { costEstimated: true } : {}) };
   }
 
   private isExcluded(uri: string): boolean {
