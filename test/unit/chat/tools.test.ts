@@ -1,6 +1,7 @@
 // The chat tools' pure rules: which calls pass, what a bad one is told, the compact line's title,
 // and how a result is clipped (src/core/chat/tools.ts).
 import * as assert from 'node:assert/strict';
+import { DEFAULT_TOOL_STEPS, readSettings, type ScopedGetter } from '../../../src/core/config';
 import { callTitle, clipResult, MAX_RESULT_CHARS, numberedLines, parseToolCall, TOOL_SPECS, toolPath, type ParsedCall } from '../../../src/core/chat/tools';
 
 const call = (name: string, args: unknown) => parseToolCall({ id: 'c', name, arguments: typeof args === 'string' ? args : JSON.stringify(args) });
@@ -112,5 +113,36 @@ describe('tool calls: the compact line and clipping', () => {
 
   it('numbers lines from the first line read', () => {
     assert.equal(numberedLines(['a', 'b'], 11), '11: a\n12: b');
+  });
+});
+
+describe('tool settings (kestrel.chat.tools, kestrel.chat.maxToolSteps)', () => {
+  const read = (user: Record<string, unknown>, workspace: Record<string, unknown>[] = []) => {
+    const scoped: ScopedGetter = (key) => ({ user: user[key], workspace: workspace.map((w) => w[key]).filter((v) => v !== undefined) });
+    return readSettings((key) => workspace.map((w) => w[key]).filter((v) => v !== undefined).at(-1) ?? user[key], scoped).tools;
+  };
+
+  it('are on with 6 steps by default, and a wrong type is the default', () => {
+    assert.deepEqual(readSettings(() => undefined).tools, { enabled: true, maxSteps: DEFAULT_TOOL_STEPS });
+    assert.equal(DEFAULT_TOOL_STEPS, 6);
+    assert.deepEqual(read({ 'kestrel.chat.tools': 'yes', 'kestrel.chat.maxToolSteps': '9' }), { enabled: true, maxSteps: 6 });
+  });
+
+  it('keep the steps within 1 to 20, rounded', () => {
+    assert.equal(read({ 'kestrel.chat.maxToolSteps': 0 }).maxSteps, 1);
+    assert.equal(read({ 'kestrel.chat.maxToolSteps': 1 }).maxSteps, 1);
+    assert.equal(read({ 'kestrel.chat.maxToolSteps': 20 }).maxSteps, 20);
+    assert.equal(read({ 'kestrel.chat.maxToolSteps': 21 }).maxSteps, 20);
+    assert.equal(read({ 'kestrel.chat.maxToolSteps': 3.6 }).maxSteps, 4);
+  });
+
+  it('a workspace can turn the tools off and lower the steps, never turn them on or raise the steps', () => {
+    assert.equal(read({}, [{ 'kestrel.chat.tools': false }]).enabled, false);
+    assert.equal(read({ 'kestrel.chat.tools': false }, [{ 'kestrel.chat.tools': true }]).enabled, false);
+    assert.equal(read({ 'kestrel.chat.tools': true }, [{ 'kestrel.chat.tools': true }]).enabled, true);
+    assert.equal(read({ 'kestrel.chat.maxToolSteps': 4 }, [{ 'kestrel.chat.maxToolSteps': 12 }]).maxSteps, 4);
+    assert.equal(read({ 'kestrel.chat.maxToolSteps': 4 }, [{ 'kestrel.chat.maxToolSteps': 2 }]).maxSteps, 2);
+    assert.equal(read({}, [{ 'kestrel.chat.maxToolSteps': 20 }]).maxSteps, 6, 'the default is the user’s value');
+    assert.equal(read({}, [{ 'kestrel.chat.maxToolSteps': 3 }, { 'kestrel.chat.maxToolSteps': 5 }]).maxSteps, 3, 'the lowest of the workspace and its folders');
   });
 });
