@@ -3,11 +3,14 @@
 // limits are decided in src/core/chat/tools.ts; this file resolves each path the model names, and
 // refuses, before a byte is read, a path outside the workspace (`..`, an absolute path elsewhere, a
 // link whose real path leaves the workspace folder) and an excluded file (`kestrel.exclude`,
-// `.kestrelignore`, judged by src/vscode/excludeRules.ts on the path and the real path). What the
+// `.kestrelignore`, judged by src/vscode/excludeRules.ts on the path and the real path) or a file in
+// `.git`. Excluded files are left out of lists and lookups without a count wherever the model chose
+// the glob or the name (a count would tell it which excluded files or symbols exist). What the
 // model sends is data: a search query is matched as plain text by linear-time code, never as a
 // regular expression. The same tools are offered to other extensions and VS Code's own chat as
 // language model tools (`kestrel_read_file`…), only with the tools on and in a trusted workspace.
 // See docs/tools.md and docs/security.md.
+import { realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { KestrelSettings } from '../core/config';
 import { cutText, decodeText, problemsText } from '../core/chat/context';
@@ -17,6 +20,7 @@ import {
   callTitle,
   clipResult,
   count,
+  inLabel,
   MAX_COUNTED_HITS,
   MAX_LISTED_FILES,
   MAX_LISTED_HITS,
@@ -35,6 +39,8 @@ import type { Services } from './services';
 const NOT_SEARCHED = '{**/node_modules/**,**/.git/**}';
 /** Files one search reads at most. */
 const MAX_SEARCHED_FILES = 5000;
+/** Bytes one search reads at most: 5,000 files of nearly 1 MB each would keep the host busy for minutes. */
+const MAX_SEARCHED_BYTES = 50_000_000;
 /** Characters of one matching line shown. */
 const MAX_HIT_LINE_CHARS = 200;
 const MAX_SYMBOLS = 50;
@@ -45,6 +51,8 @@ const READ_ROOM = MAX_RESULT_CHARS - 300;
 export interface ToolDeps {
   isExcluded(uri: vscode.Uri): boolean;
   log?: Pick<vscode.LogOutputChannel, 'warn'>;
+  /** Read before every call: the setting turned off during a question stops the calls still to come. */
+  settings?(): KestrelSettings;
 }
 
 /** A file the model named, found in the workspace and allowed: not outside it, not excluded, not a folder. */
@@ -61,6 +69,11 @@ const failed = (text: string, outcome: string): ToolOutcome => ({ error: true, t
 const stopped = (): ToolOutcome => failed('the call was stopped.', 'stopped');
 const num = (n: number) => n.toLocaleString('en-US');
 const MAX_SIZE = `${MAX_TOOL_FILE_BYTES / 1_000_000} MB`;
+/** Said whatever the glob or query matched: a count there would tell which excluded files or symbols exist. */
+const NEVER_SEARCHED = 'Excluded files (kestrel.exclude or .kestrelignore) and links leading outside the workspace are never searched.';
+const NEVER_LISTED = 'Excluded files (kestrel.exclude or .kestrelignore) and links leading outside the workspace are never listed.';
+const NEVER_LOOKED_UP = 'Places in excluded files (kestrel.exclude or .kestrelignore) or outside the workspace are never listed.';
+const TOOLS_OFF = "Kestrel's workspace tools are off: they need kestrel.chat.tools on, a trusted workspace (not Restricted Mode) and an open folder.";
 const isOutcome = (value: unknown): value is ToolOutcome => typeof value === 'object' && value !== null && 'outcome' in value;
 
 function multiRoot(): boolean {
@@ -71,10 +84,21 @@ function relative(uri: vscode.Uri): string {
   return vscode.workspace.asRelativePath(uri, multiRoot());
 }
 
-/** Whether `uri` lies in a workspace folder, its real path (links resolved) too. */
-async function inWorkspace(uri: vscode.Uri): Promise<boolean> {
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  return folder !== undefined && (await staysInside(folder.uri, uri));
+/**
+ * Whether `uri` (in `folder`), by its path or its real path, lies in a `.git` folder: the
+ * repository's own store, never searched or listed, is not read either (a remote's URL in
+ * `.git/config` can carry a token).
+ */
+async function inGitStore(folder: vscode.Uri, uri: vscode.Uri): Promise<boolean> {
+  const git = (relativePath: string) => relativePath.split(/[\\/]/).some((s) => s.toLowerCase() === '.git');
+  if (git(vscode.workspace.asRelativePath(uri, false))) return true;
+  if (folder.scheme !== 'file' || uri.scheme !== 'file') return false;
+  try {
+    const [root, real] = await Promise.all([realpath(folder.fsPath), realpath(uri.fsPath)]);
+    return git(real.slice(root.length));
+  } catch {
+    return true;
+  }
 }
 
 /** The lines of a text, without the empty one after a final line break. */
@@ -110,6 +134,7 @@ export class WorkspaceTools implements ToolExecutor {
 
   async run(call: ParsedCall, signal: AbortSignal): Promise<ToolOutcome> {
     if (signal.aborted) return stopped();
+    if (this.deps.settings && !toolsAvailable(this.deps.settings())) return failed(TOOLS_OFF, 'refused: tools off');
     if (!vscode.workspace.workspaceFolders?.length) return failed('no folder is open, so there is no workspace to look in.', 'no workspace');
     try {
       switch (call.tool) {
@@ -156,20 +181,27 @@ export class WorkspaceTools implements ToolExecutor {
       const named = folders.find((f) => f.name === segments[0]);
       if (named && segments.length > 1) candidates.push({ folder: named, uri: vscode.Uri.joinPath(named.uri, segments.slice(1).join('/')) });
     }
+    const excluded = (label: string) => failed(`${label} is excluded from what Kestrel may send (kestrel.exclude or .kestrelignore); its content was not read.`, 'refused: excluded');
+    let missingExcluded: string | undefined;
     for (const { folder, uri } of candidates) {
       let stat: vscode.FileStat;
       try {
         stat = await vscode.workspace.fs.stat(uri);
       } catch {
+        // A missing excluded path is refused as excluded too: "not found" for some excluded paths
+        // and "excluded" for others would tell the model which excluded files exist.
+        if (missingExcluded === undefined && this.deps.isExcluded(uri)) missingExcluded = relative(uri);
         continue;
       }
       const label = relative(uri);
       if (!(await staysInside(folder.uri, uri))) return outside;
       // Before any byte is read: the same check as everything else Kestrel sends, links resolved.
-      if (this.deps.isExcluded(uri)) return failed(`${label} is excluded from what Kestrel may send (kestrel.exclude or .kestrelignore); its content was not read.`, 'refused: excluded');
+      if (this.deps.isExcluded(uri)) return excluded(label);
+      if (await inGitStore(folder.uri, uri)) return failed(`${label} is in the repository's own store (.git), which the tools do not read.`, 'refused: .git');
       if (stat.type & vscode.FileType.Directory) return failed(`${label} is a folder. Use list_files with a glob such as ${label}/** to see its files.`, 'refused: a folder');
       return { uri, label, size: stat.size };
     }
+    if (missingExcluded !== undefined) return excluded(missingExcluded);
     return failed(`${shown} was not found in the workspace. Use list_files or search_text to find the right path.`, 'not found');
   }
 
@@ -219,7 +251,7 @@ export class WorkspaceTools implements ToolExecutor {
     if (end < wanted) parts.push(`(lines ${num(end + 1)}–${num(wanted)} not shown: read them in ranges${end - start + 1 >= MAX_READ_LINES ? ` of at most ${MAX_READ_LINES} lines` : `, such as startLine ${num(end + 1)}`})`);
     const whole = start === 1 && end === total;
     // The line says what was read, not what was asked: `Read src/a.ts 3–7` for 3–11 of a 7-line file.
-    return whole && !ranged ? { text: parts.join('\n'), outcome: count(total, 'line') } : { text: parts.join('\n'), title: `Read ${file.label} ${num(start)}–${num(end)}`, outcome: '' };
+    return whole && !ranged ? { text: parts.join('\n'), outcome: count(total, 'line') } : { text: parts.join('\n'), title: `Read ${inLabel(file.label)} ${num(start)}–${num(end)}`, outcome: '' };
   }
 
   // ——— search_text ———
@@ -232,22 +264,28 @@ export class WorkspaceTools implements ToolExecutor {
     const hits: string[] = [];
     let counted = 0;
     let matchedFiles = 0;
-    let excluded = 0;
+    // Judged by the URI before anything is read; counted over every file listed, whatever the query finds.
+    const allowed = files.filter(({ uri }) => !this.deps.isExcluded(uri));
+    const excluded = files.length - allowed.length;
     let outside = 0;
     let large = 0;
     let binaries = 0;
+    let bytesRead = 0;
+    let budgetSpent = false;
     let capped = false;
-    for (const { uri, label } of files) {
+    for (const { uri, label } of allowed) {
       if (signal.aborted) return stopped();
-      // Judged by the URI before anything is read.
-      if (this.deps.isExcluded(uri)) {
-        excluded++;
-        continue;
+      if (bytesRead >= MAX_SEARCHED_BYTES) {
+        budgetSpent = true;
+        break;
       }
-      if (!(await inWorkspace(uri))) {
+      const home = vscode.workspace.getWorkspaceFolder(uri);
+      if (!home || !(await staysInside(home.uri, uri))) {
         outside++;
         continue;
       }
+      // A link into .git: never searched, as .git itself is not (NOT_SEARCHED).
+      if (await inGitStore(home.uri, uri)) continue;
       let text: string;
       const document = open.get(uri.toString());
       if (document) {
@@ -271,6 +309,7 @@ export class WorkspaceTools implements ToolExecutor {
           large++;
           continue;
         }
+        bytesRead += bytes.length;
         const decoded = decodeText(bytes);
         if ('refused' in decoded) {
           binaries++;
@@ -299,13 +338,21 @@ export class WorkspaceTools implements ToolExecutor {
       }
     }
     const notes: string[] = [];
-    if (excluded) notes.push(`${count(excluded, 'excluded file was', 'excluded files were')} not searched (kestrel.exclude or .kestrelignore).`);
-    if (outside) notes.push(`${count(outside, 'link', 'links')} leading outside the workspace ${outside === 1 ? 'was' : 'were'} not searched.`);
+    // With `include`, the count of excluded files and outside links among the files it names would
+    // answer "does an excluded file match this glob?", one call at a time: then only a fixed line.
+    if (include === undefined) {
+      if (excluded) notes.push(`${count(excluded, 'excluded file was', 'excluded files were')} not searched (kestrel.exclude or .kestrelignore).`);
+      if (outside) notes.push(`${count(outside, 'link', 'links')} leading outside the workspace ${outside === 1 ? 'was' : 'were'} not searched.`);
+    }
     if (large) notes.push(`${count(large, 'file')} over ${MAX_SIZE} ${large === 1 ? 'was' : 'were'} not searched.`);
     if (binaries) notes.push(`${count(binaries, 'binary file was', 'binary files were')} not searched.`);
-    if (uris.length >= MAX_SEARCHED_FILES) notes.push(`Only the first ${num(MAX_SEARCHED_FILES)} files were searched: narrow the files with \`include\`.`);
+    if (budgetSpent) notes.push(`The search stopped after reading ${MAX_SEARCHED_BYTES / 1_000_000} MB of files: narrow the files with \`include\`.`);
+    else if (uris.length >= MAX_SEARCHED_FILES) notes.push(`Only the first ${num(MAX_SEARCHED_FILES)} files were searched: narrow the files with \`include\`.`);
     const shown = JSON.stringify(query);
-    if (counted === 0) return { text: [`No matches for ${shown}${include ? ` in ${include}` : ''}.`, ...notes].join('\n'), outcome: 'no matches' };
+    if (counted === 0) {
+      const never = include === undefined ? [] : [NEVER_SEARCHED];
+      return { text: [`No matches for ${shown}${include ? ` in ${include}` : ''}.`, ...notes, ...never].join('\n'), outcome: 'no matches' };
+    }
     const total = capped ? `${num(MAX_COUNTED_HITS)}+ matches` : count(counted, 'match', 'matches');
     const where = capped ? `in ${num(matchedFiles)}+ files (the search stopped there)` : `in ${count(matchedFiles, 'file')}`;
     const head = `${total} for ${shown} ${where}${counted > hits.length ? `; the first ${hits.length} are listed` : ''}:`;
@@ -315,33 +362,33 @@ export class WorkspaceTools implements ToolExecutor {
 
   // ——— find_symbol ———
 
+  /** A place a provider or the Problems list names: in the workspace (links resolved), not excluded, not in .git. */
   private async allowedLocation(uri: vscode.Uri): Promise<boolean> {
-    return !this.deps.isExcluded(uri) && (await inWorkspace(uri));
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return folder !== undefined && !this.deps.isExcluded(uri) && (await staysInside(folder.uri, uri)) && !(await inGitStore(folder.uri, uri));
   }
 
-  private async workspaceSymbols(query: string): Promise<{ symbols: vscode.SymbolInformation[]; leftOut: number }> {
+  /** The workspace's symbols for `query`, those in excluded or outside files left out uncounted (a count would say an excluded file declares such a name). */
+  private async workspaceSymbols(query: string): Promise<vscode.SymbolInformation[]> {
     const found = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', query)) ?? [];
     const symbols: vscode.SymbolInformation[] = [];
-    let leftOut = 0;
     for (const symbol of found) {
       if (symbol?.location?.uri && (await this.allowedLocation(symbol.location.uri))) symbols.push(symbol);
-      else leftOut++;
     }
-    return { symbols, leftOut };
+    return symbols;
   }
 
   private async findSymbol(query: string, signal: AbortSignal): Promise<ToolOutcome> {
-    const { symbols, leftOut } = await this.workspaceSymbols(query);
+    const symbols = await this.workspaceSymbols(query);
     if (signal.aborted) return stopped();
-    const notes = leftOut ? [`${count(leftOut, 'result was', 'results were')} left out: excluded or outside the workspace.`] : [];
-    if (!symbols.length) return { text: [`No symbols match ${JSON.stringify(query)}. Try search_text, or a shorter name.`, ...notes].join('\n'), outcome: 'no symbols' };
+    if (!symbols.length) return { text: [`No symbols match ${JSON.stringify(query)}. Try search_text, or a shorter name.`, NEVER_LOOKED_UP].join('\n'), outcome: 'no symbols' };
     const listed = symbols.slice(0, MAX_SYMBOLS).map((s) => {
       const kind = (vscode.SymbolKind[s.kind] ?? 'symbol').toLowerCase();
       const container = s.containerName ? ` (in ${s.containerName})` : '';
       return `${kind} ${s.name}${container} — ${relative(s.location.uri)}:${s.location.range.start.line + 1}`;
     });
     const more = symbols.length > MAX_SYMBOLS ? [`… and ${num(symbols.length - MAX_SYMBOLS)} more: use a longer name.`] : [];
-    return { text: [`${count(symbols.length, 'symbol')} for ${JSON.stringify(query)}:`, ...listed, ...more, ...notes].join('\n'), outcome: count(symbols.length, 'symbol') };
+    return { text: [`${count(symbols.length, 'symbol')} for ${JSON.stringify(query)}:`, ...listed, ...more].join('\n'), outcome: count(symbols.length, 'symbol') };
   }
 
   // ——— find_definition, find_references ———
@@ -364,7 +411,7 @@ export class WorkspaceTools implements ToolExecutor {
       }
       return failed(`${shown} does not appear in ${file.label} as a whole word. Check the name, or use find_symbol or search_text.`, 'not found');
     }
-    const { symbols } = await this.workspaceSymbols(word);
+    const symbols = await this.workspaceSymbols(word);
     if (signal.aborted) return stopped();
     const exact = symbols.find((s) => s.name === word) ?? symbols.find((s) => s.name.replace(/\(.*$/, '') === word);
     if (!exact) return failed(`no symbol named ${shown} was found in the workspace. Give the path and line where it is used, or use search_text.`, 'not found');
@@ -398,7 +445,6 @@ export class WorkspaceTools implements ToolExecutor {
     if (signal.aborted) return stopped();
     const seen = new Set<string>();
     const places: { uri: vscode.Uri; label: string; line: number }[] = [];
-    let leftOut = 0;
     for (const item of raw) {
       const uri = 'targetUri' in item ? item.targetUri : item.uri;
       const range = 'targetUri' in item ? (item.targetSelectionRange ?? item.targetRange) : item.range;
@@ -406,14 +452,11 @@ export class WorkspaceTools implements ToolExecutor {
       const key = `${uri.toString()}#${range.start.line}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (!(await this.allowedLocation(uri))) {
-        leftOut++;
-        continue;
-      }
+      // Left out uncounted: a count would say whether an excluded file uses the symbol.
+      if (!(await this.allowedLocation(uri))) continue;
       places.push({ uri, label: relative(uri), line: range.start.line });
     }
-    const notes = leftOut ? [`${count(leftOut, 'result', 'results')} left out: excluded or outside the workspace.`] : [];
-    if (!places.length) return { text: [`No ${definitions ? 'definition' : 'references'} found for ${JSON.stringify(word)}.`, ...notes].join('\n'), outcome: 'not found' };
+    if (!places.length) return { text: [`No ${definitions ? 'definition' : 'references'} found for ${JSON.stringify(word)}.`, NEVER_LOOKED_UP].join('\n'), outcome: 'not found' };
     if (!definitions) places.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.line - b.line));
     const listed = places.slice(0, definitions ? MAX_SYMBOLS : MAX_REFERENCES);
     // Each place with its line's text, each file read once (through the same checks as read_file).
@@ -432,8 +475,8 @@ export class WorkspaceTools implements ToolExecutor {
     const files = new Set(places.map((p) => p.label)).size;
     const more = places.length > listed.length ? [`… and ${num(places.length - listed.length)} more.`] : [];
     const head = definitions ? `${places.length === 1 ? 'The definition' : count(places.length, 'definition')} of ${JSON.stringify(word)}:` : `${count(places.length, 'reference')} to ${JSON.stringify(word)} in ${count(files, 'file')}:`;
-    const outcome = definitions ? (places.length === 1 ? `${places[0].label}:${places[0].line + 1}` : count(places.length, 'definition')) : `${num(places.length)} in ${count(files, 'file')}`;
-    return { text: [head, ...lines, ...more, ...notes].join('\n'), outcome };
+    const outcome = definitions ? (places.length === 1 ? inLabel(`${places[0].label}:${places[0].line + 1}`) : count(places.length, 'definition')) : `${num(places.length)} in ${count(files, 'file')}`;
+    return { text: [head, ...lines, ...more].join('\n'), outcome };
   }
 
   // ——— list_files ———
@@ -443,17 +486,14 @@ export class WorkspaceTools implements ToolExecutor {
     const pattern = glob.endsWith('/') ? `${glob}**` : glob;
     const uris = await vscode.workspace.findFiles(pattern, NOT_SEARCHED, MAX_LISTED_FILES + 1);
     const more = uris.length > MAX_LISTED_FILES;
-    let excluded = 0;
     const paths: string[] = [];
-    for (const uri of uris.slice(0, MAX_LISTED_FILES)) {
-      if (this.deps.isExcluded(uri)) excluded++;
-      else paths.push(relative(uri));
-    }
+    // Excluded files and links leading outside (a linked folder lists the names of files elsewhere)
+    // are left out uncounted: a count would answer "does an excluded file match this glob?".
+    for (const uri of uris.slice(0, MAX_LISTED_FILES)) if (await this.allowedLocation(uri)) paths.push(relative(uri));
     paths.sort();
     const notes: string[] = [];
     if (more) notes.push(`More than ${num(MAX_LISTED_FILES)} files match: narrow the glob.`);
-    if (excluded) notes.push(`${count(excluded, 'excluded file was', 'excluded files were')} left out (kestrel.exclude or .kestrelignore).`);
-    if (!paths.length) return { text: [`No files match ${JSON.stringify(glob)}.${glob.includes('*') ? '' : ' A glob needs wildcards to match folders: try ' + JSON.stringify(`${glob.replace(/\/+$/, '')}/**`) + ' or ' + JSON.stringify(`**/${glob}`) + '.'}`, ...notes].join('\n'), outcome: 'no files' };
+    if (!paths.length) return { text: [`No files match ${JSON.stringify(glob)}.${glob.includes('*') ? '' : ' A glob needs wildcards to match folders: try ' + JSON.stringify(`${glob.replace(/\/+$/, '')}/**`) + ' or ' + JSON.stringify(`**/${glob}`) + '.'}`, ...notes, NEVER_LISTED].join('\n'), outcome: 'no files' };
     const outcome = more ? `${num(MAX_LISTED_FILES)}+ files` : count(paths.length, 'file');
     return { text: [`${outcome} match ${JSON.stringify(glob)}:`, ...paths, ...notes].join('\n'), outcome };
   }
@@ -469,8 +509,12 @@ export class WorkspaceTools implements ToolExecutor {
       only = file.uri;
       label = file.label;
     }
-    // Files outside the workspace (an untitled editor, a file opened from elsewhere) are not the model's to see.
-    const keep = (uri: vscode.Uri) => vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+    // Files outside the workspace (an untitled editor, a file opened from elsewhere, a file reached
+    // through a link leading out) are not the model's to see.
+    const inside = new Set<string>();
+    const named = only ? [only] : vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) => (diagnostics.length ? [uri] : []));
+    for (const uri of named) if (await this.allowedLocation(uri)) inside.add(uri.toString());
+    const keep = (uri: vscode.Uri) => inside.has(uri.toString());
     const problems = collectProblems(this.deps, { only, keep, withFolder: multiRoot() });
     // Counted, not named: an excluded file's messages may quote it.
     const excluded = only ? 0 : vscode.languages.getDiagnostics().filter(([uri, diagnostics]) => diagnostics.length > 0 && this.deps.isExcluded(uri)).length;
@@ -532,9 +576,7 @@ export function registerLanguageModelTools(services: Services): vscode.Disposabl
           },
           async invoke(options, token) {
             if (!toolsAvailable(services.settings())) {
-              throw new Error(
-                'Kestrel\'s workspace tools are off: they need kestrel.chat.tools on, a trusted workspace (not Restricted Mode) and an open folder.',
-              );
+              throw new Error(TOOLS_OFF);
             }
             const { signal, dispose } = signalOf(token);
             try {

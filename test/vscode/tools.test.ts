@@ -262,12 +262,13 @@ describe('Chat tools: the workspace tools in the extension host', () => {
   });
 
   describe('list_files and get_problems', () => {
-    it('list_files lists sorted relative paths and leaves excluded files out, counted', async () => {
+    it('list_files lists sorted relative paths and leaves excluded files out', async () => {
       const result = await runTool('list_files', { glob: '**/*' });
       const listed = result.text.split('\n');
       for (const path of ['src/cart.ts', 'tests/cart.test.ts', 'README.md']) assert.ok(listed.includes(path), `${path} is listed`);
       for (const path of ['.env', 'private-tools/secret.ts', 'tools-env-link.txt']) assert.ok(!listed.includes(path), `${path} is listed`);
-      assert.match(result.text, /excluded files? (was|were) left out/);
+      // Left out uncounted: a count per glob would tell which excluded files exist (test/vscode/toolsHostile.test.ts).
+      assert.ok(!/excluded/.test(result.text), result.text);
       const code = await runTool('list_files', { glob: 'tools-fixture/**/*.ts' });
       assert.equal(code.outcome, '3 files');
       assert.equal(code.text, '3 files match "tools-fixture/**/*.ts":\ntools-fixture/shapes.ts\ntools-fixture/usesShapes.ts\ntools-fixture/wide.ts');

@@ -201,23 +201,32 @@ export interface CallSummary {
   error?: boolean;
 }
 
+/**
+ * A path, query or glob as it goes in a call's line, whose backticks mark code (src/webview/main.ts):
+ * one in the model's text or a file's name would turn the rest of the line into code, or end it, so
+ * it becomes a look-alike (ˋ). What was sent to the model keeps the text as it is.
+ */
+export function inLabel(text: string): string {
+  return text.replace(/`/g, '\u02cb');
+}
+
 /** The verb phrase of a call, before its outcome: `Read src/cart.ts 1–40`. */
 export function callTitle(call: ParsedCall): string {
   switch (call.tool) {
     case 'read_file':
-      return `Read ${call.path}${call.startLine !== undefined || call.endLine !== undefined ? ` ${call.startLine ?? 1}–${call.endLine ?? 'end'}` : ''}`;
+      return `Read ${inLabel(call.path)}${call.startLine !== undefined || call.endLine !== undefined ? ` ${call.startLine ?? 1}–${call.endLine ?? 'end'}` : ''}`;
     case 'search_text':
-      return `Searched for \`${call.query}\`${call.include ? ` in ${call.include}` : ''}`;
+      return `Searched for \`${inLabel(call.query)}\`${call.include ? ` in ${inLabel(call.include)}` : ''}`;
     case 'find_symbol':
-      return `Looked up symbol \`${call.query}\``;
+      return `Looked up symbol \`${inLabel(call.query)}\``;
     case 'find_definition':
-      return `Went to the definition of \`${call.symbol}\``;
+      return `Went to the definition of \`${inLabel(call.symbol)}\``;
     case 'find_references':
-      return `Found references to \`${call.symbol}\``;
+      return `Found references to \`${inLabel(call.symbol)}\``;
     case 'list_files':
-      return `Listed \`${call.glob}\``;
+      return `Listed \`${inLabel(call.glob)}\``;
     case 'get_problems':
-      return `Read the problems${call.path ? ` in ${call.path}` : ''}`;
+      return `Read the problems${call.path ? ` in ${inLabel(call.path)}` : ''}`;
   }
 }
 
