@@ -11,6 +11,7 @@
 // language model tools (`kestrel_read_file`…), only with the tools on and in a trusted workspace.
 // See docs/tools.md and docs/security.md.
 import { realpath } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { KestrelSettings } from '../core/config';
 import { cutText, decodeText, problemsText } from '../core/chat/context';
@@ -101,6 +102,24 @@ async function inGitStore(folder: vscode.Uri, uri: vscode.Uri): Promise<boolean>
   }
 }
 
+/**
+ * Whether a path that does not exist lies outside `folder` through the links of its nearest
+ * existing folder: `link/missing.ts`, with `link` leading out, is outside whether or not the file is there.
+ */
+async function missingLeaves(folder: vscode.Uri, uri: vscode.Uri): Promise<boolean> {
+  if (folder.scheme !== 'file' || uri.scheme !== 'file') return false;
+  try {
+    const root = await realpath(folder.fsPath);
+    for (let path = dirname(uri.fsPath); ; path = dirname(path)) {
+      const real = await realpath(path).catch(() => undefined);
+      if (real !== undefined) return real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep);
+      if (dirname(path) === path) return true;
+    }
+  } catch {
+    return true;
+  }
+}
+
 /** The lines of a text, without the empty one after a final line break. */
 function splitLines(text: string): string[] {
   if (text === '') return [];
@@ -182,15 +201,18 @@ export class WorkspaceTools implements ToolExecutor {
       if (named && segments.length > 1) candidates.push({ folder: named, uri: vscode.Uri.joinPath(named.uri, segments.slice(1).join('/')) });
     }
     const excluded = (label: string) => failed(`${label} is excluded from what Kestrel may send (kestrel.exclude or .kestrelignore); its content was not read.`, 'refused: excluded');
+    let missingOutside = false;
     let missingExcluded: string | undefined;
     for (const { folder, uri } of candidates) {
       let stat: vscode.FileStat;
       try {
         stat = await vscode.workspace.fs.stat(uri);
       } catch {
-        // A missing excluded path is refused as excluded too: "not found" for some excluded paths
-        // and "excluded" for others would tell the model which excluded files exist.
-        if (missingExcluded === undefined && this.deps.isExcluded(uri)) missingExcluded = relative(uri);
+        // A missing path is refused as an existing one would be (outside, then excluded): "not
+        // found" for some and a refusal for others would tell the model which excluded files, or
+        // files behind a link leading out, exist.
+        if (await missingLeaves(folder.uri, uri)) missingOutside = true;
+        else if (missingExcluded === undefined && this.deps.isExcluded(uri)) missingExcluded = relative(uri);
         continue;
       }
       const label = relative(uri);
@@ -201,6 +223,7 @@ export class WorkspaceTools implements ToolExecutor {
       if (stat.type & vscode.FileType.Directory) return failed(`${label} is a folder. Use list_files with a glob such as ${label}/** to see its files.`, 'refused: a folder');
       return { uri, label, size: stat.size };
     }
+    if (missingOutside) return outside;
     if (missingExcluded !== undefined) return excluded(missingExcluded);
     return failed(`${shown} was not found in the workspace. Use list_files or search_text to find the right path.`, 'not found');
   }
@@ -247,7 +270,14 @@ export class WorkspaceTools implements ToolExecutor {
       chars += cost;
       end++;
     }
-    const parts = [`${file.label}, lines ${num(start)}–${num(end)} of ${num(total)}:`, numberedLines(lines.slice(start - 1, end), start)];
+    const shown = lines.slice(start - 1, end);
+    // One line longer than a result holds (minified code, a data file) is cut, and says so, rather
+    // than clipped with a hint to read fewer lines that cannot help.
+    const room = READ_ROOM - 200;
+    const long = shown.length === 1 && shown[0].length > room ? shown[0].length : 0;
+    if (long) shown[0] = shown[0].slice(0, room);
+    const parts = [`${file.label}, lines ${num(start)}–${num(end)} of ${num(total)}:`, numberedLines(shown, start)];
+    if (long) parts.push(`(line ${num(start)} has ${num(long)} characters; only the first ${num(room)} are shown)`);
     if (end < wanted) parts.push(`(lines ${num(end + 1)}–${num(wanted)} not shown: read them in ranges${end - start + 1 >= MAX_READ_LINES ? ` of at most ${MAX_READ_LINES} lines` : `, such as startLine ${num(end + 1)}`})`);
     const whole = start === 1 && end === total;
     // The line says what was read, not what was asked: `Read src/a.ts 3–7` for 3–11 of a 7-line file.
@@ -484,12 +514,17 @@ export class WorkspaceTools implements ToolExecutor {
   private async listFiles(glob: string): Promise<ToolOutcome> {
     // `src/` means the files under it.
     const pattern = glob.endsWith('/') ? `${glob}**` : glob;
-    const uris = await vscode.workspace.findFiles(pattern, NOT_SEARCHED, MAX_LISTED_FILES + 1);
-    const more = uris.length > MAX_LISTED_FILES;
+    const uris = await vscode.workspace.findFiles(pattern, NOT_SEARCHED, MAX_SEARCHED_FILES);
     const paths: string[] = [];
     // Excluded files and links leading outside (a linked folder lists the names of files elsewhere)
-    // are left out uncounted: a count would answer "does an excluded file match this glob?".
-    for (const uri of uris.slice(0, MAX_LISTED_FILES)) if (await this.allowedLocation(uri)) paths.push(relative(uri));
+    // are left out uncounted: a count, or "more than 200" said of excluded files, would answer
+    // "does an excluded file match this glob?".
+    for (const uri of uris) {
+      if (paths.length > MAX_LISTED_FILES) break;
+      if (await this.allowedLocation(uri)) paths.push(relative(uri));
+    }
+    const more = paths.length > MAX_LISTED_FILES;
+    paths.splice(MAX_LISTED_FILES);
     paths.sort();
     const notes: string[] = [];
     if (more) notes.push(`More than ${num(MAX_LISTED_FILES)} files match: narrow the glob.`);

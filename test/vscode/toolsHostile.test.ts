@@ -120,6 +120,15 @@ describe('Chat tools: hostile arguments', function () {
     assert.equal(env.outcome, 'refused: excluded', env.text);
   });
 
+  it('read_file: a missing file behind a link leading outside is refused as outside, like one that exists', async () => {
+    for (const path of ['hostile-outlink/elsewhere.ts', 'hostile-outlink/not-there.ts', 'hostile-outlink/deep/nope/x.ts', 'hostile-outlink/.env.nope']) {
+      const result = await runTool('read_file', { path });
+      assert.equal(result.outcome, 'refused: outside the workspace', `${path}: ${result.text}`);
+    }
+    const missing = await runTool('read_file', { path: 'hostile/not-there.ts' });
+    assert.equal(missing.outcome, 'not found', 'a missing file in the workspace is still not found');
+  });
+
   it('search_text and list_files: globs that try to climb out or start at the root find nothing outside', async () => {
     const globs = ['{../**,**}', '{..,.}/**', '{/etc/**,**}', '/**', '**/../**', '../**', '**/..', '{**/*,../../../../../../etc/passwd}', 'hostile-outlink/**', '**/outside-only-name.ts', 'hostile-privlink/**', '.git/**', '**/config'];
     for (const glob of globs) {
@@ -152,6 +161,14 @@ describe('Chat tools: hostile arguments', function () {
     const linkHit = await runTool('search_text', { query: 'anything', include: 'hostile-outlink/deep/o*' });
     const linkMiss = await runTool('search_text', { query: 'anything', include: 'hostile-outlink/deep/p*' });
     assert.equal(linkHit.text.replace('o*', 'p*'), linkMiss.text, 'the answers differ only by the glob');
+  });
+
+  it('list_files: "more than 200" is never said of excluded files', async () => {
+    for (let i = 0; i < 205; i++) write(`hostile-private/many/m${i}.ts`, 'x\n');
+    await waitFor(async () => ((await vscode.workspace.findFiles('hostile-private/many/**')).length === 205) || undefined, 'the excluded files to be listed', 10_000);
+    const many = await runTool('list_files', { glob: 'hostile-private/many/**' });
+    const none = await runTool('list_files', { glob: 'hostile-private/none/**' });
+    assert.equal(many.text.replace('many', 'none'), none.text);
   });
 
   it('find_symbol: a query cannot tell whether an excluded file declares a symbol of that name', async () => {
@@ -219,6 +236,24 @@ describe('Chat tools: hostile arguments', function () {
         assert.ok(took < 10_000, `${tool} ${glob.slice(0, 20)}…: ${took} ms (${result.outcome})`);
       }
     }
+  });
+
+  it('a file of one 1 MB line: searched in linear time, read cut to what a result holds and saying so', async () => {
+    write('hostile/oneline.txt', 'x'.repeat(999_000));
+    await waitFor(async () => ((await vscode.workspace.findFiles('hostile/oneline.txt')).length === 1) || undefined, 'the file to be listed', 10_000);
+    for (const query of ['y' + 'x'.repeat(199), 'x'.repeat(199) + 'y', 'x'.repeat(100) + 'y' + 'x'.repeat(99), 'x'.repeat(200)]) {
+      const started = Date.now();
+      const result = await runTool('search_text', { query, include: 'hostile/oneline.txt' });
+      assert.ok(Date.now() - started < 5_000, `${Date.now() - started} ms`);
+      assert.ok(result.text.length < 2_000, result.outcome);
+    }
+    const read = await runTool('read_file', { path: 'hostile/oneline.txt' });
+    assert.ok(read.text.length <= 8_000, `${read.text.length} characters`);
+    assert.ok(!read.text.includes('[Clipped'), read.text.slice(-200));
+    assert.match(read.text, /\(line 1 has 999,000 characters; only the first [\d,]+ are shown\)$/);
+    const started = Date.now();
+    await runTool('find_definition', { symbol: 'x'.repeat(150), path: 'hostile/oneline.txt', line: 1 });
+    assert.ok(Date.now() - started < 5_000, `${Date.now() - started} ms`);
   });
 
   it('a search reads a bounded number of bytes, and says it stopped', async function () {
