@@ -8,7 +8,7 @@
 // the tool running. See docs/tools.md.
 import { KestrelError } from '../client/errors';
 import type { ChatClient, ChatMessage, ChatRequest, FinishReason, ToolCall, ToolSpec, Usage } from '../client/types';
-import { callTitle, clipResult, MAX_RESULT_CHARS, parseToolCall, type CallSummary, type ParsedCall } from './tools';
+import { callTitle, clipResult, inLabel, MAX_RESULT_CHARS, parseToolCall, type CallSummary, type ParsedCall } from './tools';
 
 /** What a tool did: the text sent to the model and the outcome shown after the call's title (`3 files`). */
 export interface ToolOutcome {
@@ -144,7 +144,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
 
   async function runOne(call: ToolCall): Promise<CallSummary> {
     const parsed = parseToolCall(call);
-    const title = parsed.ok ? callTitle(parsed.call) : `Called ${call.name.slice(0, 40) || 'a tool'}`;
+    const title = parsed.ok ? callTitle(parsed.call) : `Called ${inLabel(call.name.slice(0, 40)) || 'a tool'}`;
     options.onCall?.({ id: call.id, title });
     let summary: CallSummary;
     const key = `${call.name}\n${call.arguments}`;

@@ -2,7 +2,9 @@
 // src/webview/main.ts, whose backticks mark code): a query, glob or path from the model with
 // backticks, HTML or markdown stays text and cannot open or close the line's code.
 import * as assert from 'node:assert/strict';
-import { callTitle, inLabel, parseToolCall, type ParsedCall } from '../../../src/core/chat/tools';
+import { runToolLoop } from '../../../src/core/chat/toolLoop';
+import { callTitle, inLabel, parseToolCall, TOOL_SPECS, type ParsedCall } from '../../../src/core/chat/tools';
+import type { ChatClient, CompletionResult, ToolCall } from '../../../src/core/client/types';
 
 const ok = (name: string, args: unknown): ParsedCall => {
   const parsed = parseToolCall({ id: 'c', name, arguments: JSON.stringify(args) });
@@ -28,6 +30,36 @@ describe('Tool call lines with hostile text', () => {
       assert.equal(ticks(title), own, `${name}: ${title}`);
     }
     assert.equal(callTitle(ok('search_text', { query: 'a`b' })), 'Searched for `a\u02cbb`');
+  });
+
+  it("an unknown tool's name from the model keeps its backticks out of the line too", async () => {
+    const turns: { calls?: ToolCall[] }[] = [{ calls: [{ id: 'a', name: 'evil`tool', arguments: '{}' }] }, {}];
+    let n = 0;
+    const client: ChatClient = {
+      stream() {
+        const turn = turns[n++] ?? {};
+        const result: Promise<CompletionResult> = Promise.resolve({ text: 'ok', finishReason: turn.calls ? 'tool_calls' : 'stop', toolCalls: turn.calls, timing: { firstByteMs: 1, totalMs: 2 } });
+        return { result, async *[Symbol.asyncIterator]() {} };
+      },
+      complete: () => Promise.reject(new Error('not used')),
+      listModels: async () => [],
+      warm: async () => {},
+    };
+    const labels: string[] = [];
+    await runToolLoop({
+      client,
+      request: { model: 'm', messages: [{ role: 'user', content: 'q' }] },
+      tools: TOOL_SPECS,
+      executor: { run: async () => ({ text: 'x', outcome: '' }) },
+      maxSteps: 3,
+      provider: 'p',
+      support: { allows: () => true, remember: () => {} } as never,
+      signal: new AbortController().signal,
+      onDelta: () => {},
+      onCall: (event) => void ('summary' in event && labels.push(event.summary.label)),
+    });
+    assert.equal(labels.length, 1);
+    assert.equal(ticks(labels[0]), 0, labels[0]);
   });
 
   it('HTML and markdown in a query stay as written (the webview sets them as text)', () => {
