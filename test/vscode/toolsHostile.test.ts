@@ -5,6 +5,7 @@
 // a search over more bytes than it should read, and pathological globs. Run through the test hook
 // (`kestrel._test.runTool`), the executor the chat panel uses.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,6 +255,25 @@ describe('Chat tools: hostile arguments', function () {
     const started = Date.now();
     await runTool('find_definition', { symbol: 'x'.repeat(150), path: 'hostile/oneline.txt', line: 1 });
     assert.ok(Date.now() - started < 5_000, `${Date.now() - started} ms`);
+  });
+
+  it('a named pipe in the workspace is not read: read_file and search_text answer instead of waiting for a writer', async function () {
+    const fifo = join(root(), 'hostile', 'pipe.txt');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      this.skip();
+    }
+    created.push('hostile/pipe.txt');
+    const withinTime = async (name: string, args: unknown) => {
+      const result = await Promise.race([runTool(name, args), sleep(8_000).then(() => undefined)]);
+      assert.ok(result, `${name} ${JSON.stringify(args)} was still waiting after 8 s`);
+      return result;
+    };
+    const read = await withinTime('read_file', { path: 'hostile/pipe.txt' });
+    assert.equal(read.error, true, read.text);
+    await withinTime('search_text', { query: 'anything', include: 'hostile/**' });
+    await withinTime('find_references', { symbol: 'x', path: 'hostile/pipe.txt' });
   });
 
   it('a search reads a bounded number of bytes, and says it stopped', async function () {
