@@ -392,18 +392,28 @@ export class WorkspaceTools implements ToolExecutor {
 
   // ——— find_symbol ———
 
-  /** A place a provider or the Problems list names: in the workspace (links resolved), not excluded, not in .git. */
-  private async allowedLocation(uri: vscode.Uri): Promise<boolean> {
+  /**
+   * A place a provider or the Problems list names: in the workspace (links resolved), not excluded,
+   * not in .git. With `known`, each file is judged once per call: a provider may name thousands of
+   * places in a few files.
+   */
+  private async allowedLocation(uri: vscode.Uri, known?: Map<string, boolean>): Promise<boolean> {
+    const key = uri.toString();
+    const cached = known?.get(key);
+    if (cached !== undefined) return cached;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    return folder !== undefined && !this.deps.isExcluded(uri) && (await staysInside(folder.uri, uri)) && !(await inGitStore(folder.uri, uri));
+    const allowed = folder !== undefined && !this.deps.isExcluded(uri) && (await staysInside(folder.uri, uri)) && !(await inGitStore(folder.uri, uri));
+    known?.set(key, allowed);
+    return allowed;
   }
 
   /** The workspace's symbols for `query`, those in excluded or outside files left out uncounted (a count would say an excluded file declares such a name). */
   private async workspaceSymbols(query: string): Promise<vscode.SymbolInformation[]> {
     const found = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', query)) ?? [];
     const symbols: vscode.SymbolInformation[] = [];
+    const known = new Map<string, boolean>();
     for (const symbol of found) {
-      if (symbol?.location?.uri && (await this.allowedLocation(symbol.location.uri))) symbols.push(symbol);
+      if (symbol?.location?.uri && (await this.allowedLocation(symbol.location.uri, known))) symbols.push(symbol);
     }
     return symbols;
   }
@@ -475,6 +485,7 @@ export class WorkspaceTools implements ToolExecutor {
     if (signal.aborted) return stopped();
     const seen = new Set<string>();
     const places: { uri: vscode.Uri; label: string; line: number }[] = [];
+    const known = new Map<string, boolean>();
     for (const item of raw) {
       const uri = 'targetUri' in item ? item.targetUri : item.uri;
       const range = 'targetUri' in item ? (item.targetSelectionRange ?? item.targetRange) : item.range;
@@ -483,7 +494,7 @@ export class WorkspaceTools implements ToolExecutor {
       if (seen.has(key)) continue;
       seen.add(key);
       // Left out uncounted: a count would say whether an excluded file uses the symbol.
-      if (!(await this.allowedLocation(uri))) continue;
+      if (!(await this.allowedLocation(uri, known))) continue;
       places.push({ uri, label: relative(uri), line: range.start.line });
     }
     if (!places.length) return { text: [`No ${definitions ? 'definition' : 'references'} found for ${JSON.stringify(word)}.`, NEVER_LOOKED_UP].join('\n'), outcome: 'not found' };

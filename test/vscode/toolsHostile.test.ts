@@ -211,6 +211,23 @@ describe('Chat tools: hostile arguments', function () {
     }
   });
 
+  it('a reference provider answering with 20,000 places is answered in seconds', async () => {
+    const selector = { pattern: new vscode.RelativePattern(folder(), 'hostile/many-refs.ts') };
+    write('hostile/many-refs.ts', 'export const manyRefs = 1;\n');
+    const provider = vscode.languages.registerReferenceProvider(selector, {
+      provideReferences: () => Array.from({ length: 20_000 }, (_, i) => new vscode.Location(file(i % 2 ? 'hostile/uses.ts' : 'hostile-private/zeta.ts'), new vscode.Position(i, 0))),
+    });
+    disposables.push(provider);
+    const started = Date.now();
+    const result = await runTool('find_references', { symbol: 'manyRefs', path: 'hostile/many-refs.ts', line: 1 });
+    const took = Date.now() - started;
+    // Each file is judged once, not once per place (about 4 s here when each place was judged;
+    // most of what is left is VS Code carrying 20,000 places between processes).
+    assert.ok(took < 5_000, `${took} ms`);
+    assert.deepEqual(leaks(result.text), []);
+    provider.dispose();
+  });
+
   it('get_problems: a file reached through a link leading outside is left out', async () => {
     const diagnostics = vscode.languages.createDiagnosticCollection('kestrel-hostile');
     disposables.push(diagnostics);
