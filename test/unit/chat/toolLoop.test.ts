@@ -8,7 +8,8 @@ import { TOOL_SPECS, type ParsedCall } from '../../../src/core/chat/tools';
 import { KestrelError } from '../../../src/core/client/errors';
 import type { ChatClient, ChatRequest, CompletionResult, ToolCall, Usage } from '../../../src/core/client/types';
 
-type Turn = { text?: string; calls?: ToolCall[]; usage?: Usage; error?: KestrelError; finish?: CompletionResult['finishReason'] };
+/** `pieces`: the text streamed in these deltas (the text is their whole); `error` comes after the text streamed. */
+type Turn = { text?: string; pieces?: string[]; calls?: ToolCall[]; usage?: Usage; error?: KestrelError; finish?: CompletionResult['finishReason'] };
 
 /** A client that answers each request with the next scripted turn (or what `next` makes of the request), and keeps the requests. */
 function scripted(turns: Turn[] | ((request: ChatRequest, n: number) => Turn)): ChatClient & { requests: ChatRequest[] } {
@@ -20,13 +21,14 @@ function scripted(turns: Turn[] | ((request: ChatRequest, n: number) => Turn)): 
       const turn = typeof turns === 'function' ? turns(request, requests.length) : turns[requests.length - 1] ?? { text: 'out of script' };
       const result: Promise<CompletionResult> = turn.error
         ? Promise.reject(turn.error)
-        : Promise.resolve({ text: turn.text ?? '', finishReason: turn.finish ?? (turn.calls ? 'tool_calls' : 'stop'), toolCalls: turn.calls, usage: turn.usage, timing: { firstByteMs: 1, totalMs: 2 } });
+        : Promise.resolve({ text: turn.text ?? turn.pieces?.join('') ?? '', finishReason: turn.finish ?? (turn.calls ? 'tool_calls' : 'stop'), toolCalls: turn.calls, usage: turn.usage, timing: { firstByteMs: 1, totalMs: 2 } });
       result.catch(() => {});
       return {
         result,
         async *[Symbol.asyncIterator]() {
-          if (turn.error) throw turn.error;
           if (turn.text) yield turn.text;
+          for (const piece of turn.pieces ?? []) yield piece;
+          if (turn.error) throw turn.error;
         },
       };
     },
@@ -243,6 +245,180 @@ describe('the tool loop', () => {
   });
 });
 
+describe('the tool loop: edges of its rules', () => {
+  beforeEach(() => (ran.length = 0));
+  const refusal = () => new KestrelError('bad-request', 'x', { providerMessage: 'registry.ollama.ai/library/llama3.2:3b does not support tools' });
+
+  it('a text said before the calls that already ends in a blank line gets no second one', async () => {
+    const result = await runToolLoop(options(scripted([{ text: 'Let me look.\n\n', calls: [call('a', 'search_text', { query: 'x' })] }, { text: 'Found it.' }])));
+    assert.equal(result.text, 'Let me look.\n\nFound it.');
+  });
+
+  it('streams the separator once before the next step’s text, however many deltas it comes in', async () => {
+    const deltas: string[] = [];
+    const result = await runToolLoop(options(scripted([{ text: 'Let me look.', calls: [call('a', 'search_text', { query: 'x' })] }, { pieces: ['Found', ' it', '.'] }]), { onDelta: (d) => deltas.push(d) }));
+    assert.deepEqual(deltas, ['Let me look.', '\n\n', 'Found', ' it', '.']);
+    assert.equal(result.text, 'Let me look.\n\nFound it.');
+  });
+
+  it('a last step that says nothing adds no separator to the text', async () => {
+    const result = await runToolLoop(options(scripted([{ text: 'Let me look.', calls: [call('a', 'search_text', { query: 'x' })] }, { text: '' }])));
+    assert.equal(result.text, 'Let me look.');
+  });
+
+  it('a model stopped at the step limit ends with finish reason stop, not tool_calls', async () => {
+    let n = 0;
+    const result = await runToolLoop(options(scripted(() => ({ calls: [call(`c${++n}`, 'search_text', { query: `q${n}` })] })), { maxSteps: 2 }));
+    assert.equal(result.finishReason, 'stop');
+    assert.match(result.note ?? '', /Stopped after 2 steps/);
+  });
+
+  it('runs no call when no tools were sent (maxSteps 1), and notes nothing', async () => {
+    const client = scripted([{ text: 'From what I was given.', calls: [call('a', 'search_text', { query: 'x' })] }]);
+    const result = await runToolLoop(options(client, { maxSteps: 1 }));
+    assert.deepEqual([result.text, result.steps, result.calls, result.note, ran.length], ['From what I was given.', 1, [], undefined, 0]);
+  });
+
+  it('with no tools given sends none and runs no call the model makes anyway', async () => {
+    const client = scripted([{ text: 'Plain.', calls: [call('a', 'search_text', { query: 'x' })] }, { text: 'never' }]);
+    const result = await runToolLoop(options(client, { tools: [] }));
+    assert.equal(client.requests.length, 1);
+    assert.equal(client.requests[0].tools, undefined);
+    assert.deepEqual([result.text, ran.length], ['Plain.', 0]);
+  });
+
+  it('reads maxSteps as a whole number: 2.9 is 2', async () => {
+    const client = scripted([{ calls: [call('a', 'search_text', { query: 'x' })] }, { calls: [call('b', 'search_text', { query: 'y' })] }, { text: 'never' }]);
+    const result = await runToolLoop(options(client, { maxSteps: 2.9 }));
+    assert.deepEqual(
+      client.requests.map((r) => r.toolChoice),
+      ['auto', 'none'],
+    );
+    assert.equal(result.steps, 2);
+  });
+
+  it('a conversation that already holds tool calls keeps the tools defined, with tool_choice none, even when none are offered', async () => {
+    const request: ChatRequest = {
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: '', toolCalls: [call('a', 'search_text', { query: 'x' })] },
+        { role: 'tool', toolCallId: 'a', content: 'r' },
+        { role: 'user', content: 'and now?' },
+      ],
+    };
+    const client = scripted([{ text: 'ok' }, { text: 'ok' }]);
+    await runToolLoop(options(client, { request, maxSteps: 1 }));
+    assert.equal(client.requests[0].tools?.length, TOOL_SPECS.length);
+    assert.equal(client.requests[0].toolChoice, 'none');
+    // Steps to spare, but this model refused tools before: still defined, still none.
+    const support = new ToolSupport();
+    support.remember('openrouter', 'm');
+    await runToolLoop(options(client, { request, support }));
+    assert.equal(client.requests[1].tools?.length, TOOL_SPECS.length);
+    assert.equal(client.requests[1].toolChoice, 'none');
+  });
+
+  it('a refusal of tools when none were sent is thrown, not asked again', async () => {
+    // Refuses three times, then answers: a loop that asks again ends instead of spinning.
+    const client = scripted((_, n) => (n <= 3 ? { error: refusal() } : { text: 'asked again' }));
+    await assert.rejects(runToolLoop(options(client, { maxSteps: 1 })), /x/);
+    assert.equal(client.requests.length, 1);
+  });
+
+  it('a refusal of tools after calls were made is thrown, and not remembered', async () => {
+    const support = new ToolSupport();
+    const client = scripted([{ calls: [call('a', 'search_text', { query: 'x' })] }, { error: refusal() }, { text: 'never' }]);
+    await assert.rejects(runToolLoop(options(client, { support })));
+    assert.equal(client.requests.length, 2);
+    assert.equal(support.allows('openrouter', 'm'), true);
+  });
+
+  it('a refusal of tools after the answer started streaming is thrown, not asked again (its text would come twice)', async () => {
+    const support = new ToolSupport();
+    const client = scripted([{ text: 'Partly', error: refusal() }, { text: 'never' }]);
+    await assert.rejects(runToolLoop(options(client, { support })));
+    assert.equal(client.requests.length, 1);
+    assert.equal(support.allows('openrouter', 'm'), true);
+  });
+
+  it('Stop while the model is answering runs none of its calls', async () => {
+    const abort = new AbortController();
+    const client = scripted([{ text: 'Looking.', calls: [call('a', 'search_text', { query: 'x' })] }, { text: 'never' }]);
+    await assert.rejects(runToolLoop(options(client, { signal: abort.signal, onDelta: () => abort.abort() })), (e: unknown) => e instanceof KestrelError && e.kind === 'aborted');
+    assert.equal(ran.length, 0);
+  });
+
+  it('Stop during the only call sends no further request and reports no outcome for it', async () => {
+    const abort = new AbortController();
+    const stopping: ToolExecutor = {
+      async run() {
+        abort.abort();
+        return { text: 'r', outcome: 'ok' };
+      },
+    };
+    const summaries: string[] = [];
+    const client = scripted([{ calls: [call('a', 'search_text', { query: 'x' })] }, { text: 'never' }]);
+    await assert.rejects(runToolLoop(options(client, { executor: stopping, signal: abort.signal, onCall: (e) => 'summary' in e && summaries.push(e.summary.label) })), (e: unknown) => e instanceof KestrelError && e.kind === 'aborted');
+    assert.equal(client.requests.length, 1);
+    assert.deepEqual(summaries, []);
+  });
+
+  it('names a call without a name "a tool", and cuts a long name at 40 characters', async () => {
+    const client = scripted([{ calls: [call('a', '', {}), call('b', 'x'.repeat(100), {})] }, { text: 'ok' }]);
+    const result = await runToolLoop(options(client));
+    assert.deepEqual(
+      result.calls.map((c) => c.label),
+      ['Called a tool: bad arguments', `Called ${'x'.repeat(40)}: bad arguments`],
+    );
+  });
+
+  it('cuts the message of a tool that throws to 500 characters', async () => {
+    const throwing: ToolExecutor = { run: async () => Promise.reject(new Error('e'.repeat(5_000))) };
+    const result = await runToolLoop(options(scripted([{ calls: [call('a', 'search_text', { query: 'x' })] }, { text: 'ok' }]), { executor: throwing }));
+    assert.equal(result.calls[0].detail.length, 500);
+    assert.match(result.calls[0].detail, /^Error: the tool failed: e+$/);
+  });
+
+  it('a result that spends the budget exactly leaves none: the next call is told it is used up', async () => {
+    const exact: ToolExecutor = { run: async () => ({ text: 'z'.repeat(2_000), outcome: 'ok' }) };
+    const client = scripted([{ calls: [call('a', 'search_text', { query: 'x' }), call('b', 'search_text', { query: 'y' })] }, { text: 'ok' }]);
+    const result = await runToolLoop(options(client, { executor: exact, loopBudget: 2_000 }));
+    assert.deepEqual(
+      result.calls.map((c) => c.label),
+      ['Searched for `x`: ok', 'Searched for `y`: lookup budget used up'],
+    );
+  });
+
+  it('a result with one character of budget left still runs, and gets at least 1,000 characters', async () => {
+    const sized: ToolExecutor = { run: async (c) => ({ text: 'z'.repeat(c.tool === 'search_text' && c.query === 'x' ? 1_999 : 5_000), outcome: 'ok' }) };
+    const client = scripted([{ calls: [call('a', 'search_text', { query: 'x' }), call('b', 'search_text', { query: 'y' })] }, { text: 'ok' }]);
+    const result = await runToolLoop(options(client, { executor: sized, loopBudget: 2_000 }));
+    assert.equal(result.calls[1].label, 'Searched for `y`: ok (clipped)');
+    assert.match(result.calls[1].detail, /^z{1000}\n\[Clipped: showing 1,000 of 5,000 characters/);
+  });
+
+  it('a call that failed or was refused may be asked again, and runs again', async () => {
+    const client = scripted([{ calls: [call('a', 'read_file', { path: '.env' })] }, { calls: [call('b', 'read_file', { path: '.env' })] }, { text: 'ok' }]);
+    const result = await runToolLoop(options(client));
+    assert.equal(ran.length, 2);
+    assert.deepEqual(
+      result.calls.map((c) => c.label),
+      ['Read .env: refused: excluded', 'Read .env: refused: excluded'],
+    );
+  });
+
+  it('adds up cached and cache-write tokens where some answers report them, and keeps the sum across an answer without usage', async () => {
+    const client = scripted([
+      { calls: [call('a', 'search_text', { query: 'x' })], usage: { promptTokens: 100, completionTokens: 10, cachedTokens: 80 } },
+      { calls: [call('b', 'search_text', { query: 'y' })] },
+      { text: 'ok', usage: { promptTokens: 300, completionTokens: 50, cacheWriteTokens: 200 } },
+    ]);
+    const result = await runToolLoop(options(client));
+    assert.deepEqual(result.usage, { promptTokens: 400, completionTokens: 60, cachedTokens: 80, cacheWriteTokens: 200 });
+  });
+});
+
 describe('refusesTools', () => {
   const e = (kind: KestrelError['kind'], providerMessage: string) => new KestrelError(kind, 'x', { providerMessage });
   it('knows each provider’s refusal of tools', () => {
@@ -250,6 +426,10 @@ describe('refusesTools', () => {
     assert.equal(refusesTools(e('bad-request', 'registry.ollama.ai/library/llama3.2:3b does not support tools')), true);
     assert.equal(refusesTools(e('bad-request', '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set')), true);
     assert.equal(refusesTools(e('server', 'tools param requires --jinja flag')), true);
+    assert.equal(refusesTools(e('bad-request', 'tools are not supported for this model')), true);
+    assert.equal(refusesTools(e('bad-request', 'Tool use is unsupported by this endpoint')), true);
+    assert.equal(refusesTools(e('bad-request', 'tool_choice "auto" requires a tool parser to be configured')), true);
+    assert.equal(refusesTools(new KestrelError('bad-request', 'llama3 does not support tools')), true, 'said in the message itself, with no provider message');
   });
   it('takes nothing else for one: another 400 about tools, an auth error, a plain error', () => {
     assert.equal(refusesTools(e('bad-request', 'messages.2: tool_use ids must be unique')), false);

@@ -2,7 +2,7 @@
 // and how a result is clipped (src/core/chat/tools.ts).
 import * as assert from 'node:assert/strict';
 import { DEFAULT_TOOL_STEPS, readSettings, type ScopedGetter } from '../../../src/core/config';
-import { callTitle, clipResult, MAX_RESULT_CHARS, numberedLines, parseToolCall, TOOL_SPECS, toolPath, type ParsedCall } from '../../../src/core/chat/tools';
+import { callTitle, clipResult, count, MAX_RESULT_CHARS, numberedLines, parseToolCall, TOOL_SPECS, toolPath, type ParsedCall } from '../../../src/core/chat/tools';
 
 const call = (name: string, args: unknown) => parseToolCall({ id: 'c', name, arguments: typeof args === 'string' ? args : JSON.stringify(args) });
 const ok = (name: string, args: unknown): ParsedCall => {
@@ -75,6 +75,30 @@ describe('tool calls: argument checks', () => {
     assert.equal(toolPath(' .\\src\\a.ts '), 'src/a.ts');
   });
 
+  it('takes an optional field sent as null as not given', () => {
+    assert.deepEqual(ok('search_text', { query: 'x', include: null }), { tool: 'search_text', query: 'x' });
+    assert.deepEqual(ok('read_file', { path: 'a.ts', startLine: null, endLine: null }), { tool: 'read_file', path: 'a.ts' });
+    assert.deepEqual(ok('find_definition', { symbol: 's', path: null, line: null }), { tool: 'find_definition', symbol: 's' });
+  });
+
+  it('takes a path longer than the 200 characters a query may have', () => {
+    const long = `${'dir/'.repeat(60)}a.ts`;
+    assert.deepEqual(ok('read_file', { path: long }), { tool: 'read_file', path: long });
+  });
+
+  it('refuses a glob with a control character in it', () => {
+    assert.match(error('list_files', { glob: 'src/\n*.ts' }), /not a workspace glob/);
+    assert.match(error('search_text', { query: 'x', include: 'src/\u0007*' }), /not a workspace glob/);
+  });
+
+  it('takes a path of 1,024 characters and refuses one of 1,025; refuses DEL and a bare dot; strips every leading ./', () => {
+    assert.equal(toolPath('a'.repeat(1024)), 'a'.repeat(1024));
+    assert.equal(toolPath('a'.repeat(1025)), undefined);
+    assert.equal(toolPath('a\u007fb'), undefined);
+    assert.equal(toolPath('.'), undefined);
+    assert.equal(toolPath('././src/a.ts'), 'src/a.ts');
+  });
+
   it('offers exactly the tools it can check, each with an object schema', () => {
     for (const spec of TOOL_SPECS) {
       assert.equal((spec.parameters as { type: string }).type, 'object');
@@ -109,6 +133,24 @@ describe('tool calls: the compact line and clipping', () => {
   it('clips one long line at the limit when no line break is near', () => {
     const text = `a\n${'y'.repeat(5000)}`;
     assert.equal(clipResult(text, 1000).text.split('\n')[1].length, 998, 'the first 1,000 characters: "a", the line break and 998 more');
+  });
+
+  it('cuts at a line break only past 80% of the limit: at exactly 80% it cuts at the limit', () => {
+    const at = (n: number) => clipResult(`${'x'.repeat(n)}\n${'y'.repeat(2000)}`, 1000).text.split('\n[Clipped')[0];
+    assert.equal(at(800).length, 1000, 'a line break at 800 of 1,000 is too early');
+    assert.equal(at(801), 'x'.repeat(801), 'a line break at 801 is used');
+  });
+
+  it('counts with the noun: one is singular, zero and more plural', () => {
+    assert.equal(count(0, 'file'), '0 files');
+    assert.equal(count(1, 'file'), '1 file');
+    assert.equal(count(2, 'match', 'matches'), '2 matches');
+    assert.equal(count(1234, 'file'), '1,234 files');
+  });
+
+  it('titles a read with only an end line from line 1, and the problems of one file with its path', () => {
+    assert.equal(callTitle({ tool: 'read_file', path: 'a.ts', endLine: 20 }), 'Read a.ts 1–20');
+    assert.equal(callTitle({ tool: 'get_problems', path: 'src/cart.ts' }), 'Read the problems in src/cart.ts');
   });
 
   it('numbers lines from the first line read', () => {

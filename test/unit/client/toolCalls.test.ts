@@ -1,6 +1,9 @@
 // Tool calls on the wire: deltas pieced together per index, the shapes servers really send
 // (docs/providers.md, "Tool calling"), and the request body the client sends with tools and results.
 import * as assert from 'node:assert/strict';
+import type { Dispatcher } from 'undici';
+import type { Deadlines } from '../../../src/core/clock';
+import { BodyReader } from '../../../src/core/client/answer';
 import { requestBody } from '../../../src/core/client/client';
 import { interpretChunk, SseDecoder, type StreamEvent } from '../../../src/core/client/sse';
 import { MAX_ARGUMENT_CHARS, MAX_CALLS_PER_TURN, ToolCallAccumulator, toolCallDeltas } from '../../../src/core/client/toolCalls';
@@ -58,6 +61,29 @@ describe('tool call deltas', () => {
     assert.equal(calls[0].arguments.length, MAX_ARGUMENT_CHARS);
     assert.equal(calls[0].cut, true);
     assert.equal(accumulate([{ index: 0, id: 'a', name: 'r', arguments: 'x'.repeat(MAX_ARGUMENT_CHARS) }])[0].cut, undefined, 'exactly the cap is whole');
+  });
+
+  it('marks a call cut when one delta goes a single character past the cap', () => {
+    const calls = accumulate([{ index: 0, id: 'a', name: 'read_file', arguments: 'x'.repeat(MAX_ARGUMENT_CHARS + 1) }]);
+    assert.equal(calls[0].arguments.length, MAX_ARGUMENT_CHARS);
+    assert.equal(calls[0].cut, true);
+  });
+
+  it('keeps the first id and name even when a later delta of the same call names others', () => {
+    assert.deepEqual(accumulate([{ index: 0, id: 'first', name: 'read_file', arguments: '{}' }, { index: 0, id: 'second', name: 'list_files' }]), [{ id: 'first', name: 'read_file', arguments: '{}' }]);
+  });
+
+  it('keeps a call that has a name but no arguments, and drops an entry with neither', () => {
+    assert.deepEqual(accumulate([{ index: 0, id: 'a', name: 'get_problems' }]), [{ id: 'a', name: 'get_problems', arguments: '' }]);
+    assert.deepEqual(accumulate([{ index: 0, id: 'a' }]), []);
+  });
+
+  it('reads a negative index as no index: the piece continues the last call', () => {
+    assert.deepEqual(accumulate([{ index: 0, id: 'a', name: 'read_file', arguments: '{' }, { index: -1, arguments: '}' }]), [{ id: 'a', name: 'read_file', arguments: '{}' }]);
+  });
+
+  it('without an index, an id arriving after the call opened (which had none) names that call, not a new one', () => {
+    assert.deepEqual(accumulate([{ name: 'read_file', arguments: '{' }, { id: 'late', arguments: '}' }]), [{ id: 'late', name: 'read_file', arguments: '{}' }]);
   });
 
   it('keeps at most MAX_CALLS_PER_TURN calls', () => {
@@ -124,6 +150,41 @@ describe('tool calls in the stream', () => {
   });
 });
 
+describe('tool call pieces and the max_tokens cut-off', () => {
+  /** Reads one streamed body, all in one network read, as the client does (src/core/client/answer.ts). */
+  async function read(chunks: object[], maxTokens: number): Promise<BodyReader> {
+    const reader = new BodyReader({
+      host: 'h',
+      model: 'm',
+      clock: { now: () => 0 } as never,
+      deadlines: { clear() {}, set() {} } as unknown as Deadlines,
+      idleMs: 1_000,
+      maxBytes: 10_000_000,
+      maxTokens,
+      abort: () => {},
+      onDelta: () => {},
+    });
+    const body = new TextEncoder().encode(chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n');
+    await reader.read({ statusCode: 200, headers: { 'content-type': 'text/event-stream' }, body: [body] } as unknown as Dispatcher.ResponseData, true);
+    return reader;
+  }
+  const piece = (args: string) => ({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args } }] }, finish_reason: null }] });
+  const opening = { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', type: 'function', function: { name: 'search_text', arguments: '' } }] }, finish_reason: null }] };
+
+  it('stops a server streaming one call forever: argument pieces count against the cut-off, and later ones are not kept', async () => {
+    // max_tokens 10 allows 10 * 2 + 16 = 36 deltas; the opening delta is the first.
+    const reader = await read([opening, ...Array.from({ length: 100 }, () => piece('x'))], 10);
+    assert.equal(reader.finishReason, 'length');
+    assert.equal(reader.toolCalls.calls()[0].arguments, 'x'.repeat(35));
+  });
+
+  it('keeps every piece of a call within the cut-off', async () => {
+    const reader = await read([opening, ...Array.from({ length: 34 }, () => piece('x')), { choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }], 10);
+    assert.equal(reader.finishReason, 'tool_calls');
+    assert.equal(reader.toolCalls.calls()[0].arguments, 'x'.repeat(34));
+  });
+});
+
 describe('the request body with tools', () => {
   const spec = { name: 'read_file', description: 'Read a file.', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } };
 
@@ -157,6 +218,11 @@ describe('the request body with tools', () => {
       { role: 'tool', tool_call_id: 'a', content: 'result' },
       { role: 'assistant', content: 'Looking.', tool_calls: [{ id: 'b', type: 'function', function: { name: 'list_files', arguments: '{}' } }] },
     ]);
+  });
+
+  it('sends an assistant turn with an empty list of calls as a plain message, never `tool_calls: []`', () => {
+    const body = requestBody({ model: 'm', messages: [{ role: 'assistant', content: 'Hi.', toolCalls: [] }] }, true);
+    assert.deepEqual(body.messages, [{ role: 'assistant', content: 'Hi.' }]);
   });
 
   it('never puts a cache breakpoint on a message without text', () => {
