@@ -95,6 +95,17 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   let costs = 0;
   let steps = 0;
   let note: string | undefined;
+  /** Every call id sent in this conversation: a server that names each turn's calls `call_0` gets them renamed. */
+  const usedIds = new Set<string>();
+  /** The provider refused `tool_choice: "none"`: the last step asks with `auto` and the results' note. */
+  let noneRefused = false;
+  const tell: NonNullable<ToolLoopOptions['onCall']> = (event) => {
+    try {
+      options.onCall?.(event);
+    } catch {
+      // The view failing to show a line never stops the question.
+    }
+  };
 
   for (;;) {
     const offerTools = options.tools.length > 0 && maxSteps > 1 && support.allows(provider, request.model);
@@ -102,7 +113,8 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     // A conversation holding tool calls keeps its tools defined (Anthropic requires it); the last step asks for words.
     const hasCalls = messages.some((m) => m.toolCalls?.length);
     const tools = offerTools || hasCalls ? [...options.tools] : undefined;
-    const step: ChatRequest = { ...request, messages, ...(tools ? { tools, toolChoice: last || !offerTools ? 'none' : 'auto' } : {}) };
+    const words = last || !offerTools ? (noneRefused ? 'auto' : 'none') : 'auto';
+    const step: ChatRequest = { ...request, messages, ...(tools ? { tools, toolChoice: words } : {}) };
     const separator = text && !/\n\n$/.test(text) ? '\n\n' : '';
     let stepText = '';
     let result;
@@ -121,18 +133,24 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
         note = 'This model or provider does not take tools, so it answered without looking anything up.';
         continue;
       }
+      if (step.toolChoice === 'none' && !stepText && !noneRefused && refusesToolChoiceNone(error)) {
+        // Asked again at once, as the same step.
+        noneRefused = true;
+        steps--;
+        continue;
+      }
       throw error;
     }
     if (stepText) text += separator + stepText;
     usage = addUp(usage, result.usage);
     answers++;
     if (result.usage?.costUsd !== undefined) costs++;
-    const wanted = tools && !last ? result.toolCalls ?? [] : [];
+    const wanted = (tools && !last ? result.toolCalls ?? [] : []).map((call) => ({ ...call, id: uniqueId(call.id) }));
     if (!wanted.length) {
       if (tools && last && result.toolCalls?.length) note = `Stopped after ${steps} steps: the model kept asking for lookups (kestrel.chat.maxToolSteps).`;
       return { text, finishReason: result.finishReason === 'tool_calls' ? 'stop' : result.finishReason, steps, calls, usage: costs === answers ? usage : usage && withoutCost(usage), note };
     }
-    messages.push({ role: 'assistant', content: stepText, toolCalls: wanted.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })) });
+    messages.push({ role: 'assistant', content: stepText, toolCalls: wanted.map(({ id, name, arguments: args }) => ({ id, name, arguments: echoed(args) })) });
     const lastLookups = steps + 1 >= maxSteps;
     for (const call of wanted) {
       if (signal.aborted) throw new KestrelError('aborted', 'Stopped.');
@@ -142,10 +160,18 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     }
   }
 
+  /** `id`, or when the conversation already has it (or it is empty), `id_<step>` and so on: Anthropic refuses repeated tool ids. */
+  function uniqueId(id: string): string {
+    let unique = id || `call_${steps}`;
+    for (let n = 2; usedIds.has(unique); n++) unique = `${id || 'call'}_${steps}${n > 2 ? `_${n}` : ''}`;
+    usedIds.add(unique);
+    return unique;
+  }
+
   async function runOne(call: ToolCall): Promise<CallSummary> {
     const parsed = parseToolCall(call);
     const title = parsed.ok ? callTitle(parsed.call) : `Called ${inLabel(call.name.slice(0, 40)) || 'a tool'}`;
-    options.onCall?.({ id: call.id, title });
+    tell({ id: call.id, title });
     let summary: CallSummary;
     const key = `${call.name}\n${call.arguments}`;
     if (!parsed.ok) {
@@ -169,9 +195,32 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
       if (!outcome.error) answered.add(key);
     }
     calls.push(summary);
-    options.onCall?.({ id: call.id, summary });
+    tell({ id: call.id, summary });
     return summary;
   }
+}
+
+/** Characters of a call's arguments sent back as they came; longer ones, or text that is no JSON object, go back as `{}`. */
+const MAX_ECHOED_ARGUMENTS = 4_096;
+
+/**
+ * The arguments as the assistant turn sends them back: as they came when they are a JSON object of
+ * reasonable size, else `{}`. A relay that turns them into Anthropic's `tool_use.input` needs an
+ * object, and the call's error result already tells the model what was wrong.
+ */
+export function echoed(args: string): string {
+  if (args.length > MAX_ECHOED_ARGUMENTS) return '{}';
+  try {
+    const value: unknown = JSON.parse(args);
+    return value && typeof value === 'object' && !Array.isArray(value) ? args : '{}';
+  } catch {
+    return '{}';
+  }
+}
+
+/** A provider refusing `tool_choice: "none"` (a 400 that names the field). */
+export function refusesToolChoiceNone(error: unknown): boolean {
+  return error instanceof KestrelError && error.kind === 'bad-request' && /tool_choice/i.test(`${error.providerMessage ?? ''} ${error.userMessage}`.slice(0, 2_000));
 }
 
 function hintFor(call: ParsedCall): string {

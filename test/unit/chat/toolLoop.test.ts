@@ -438,3 +438,68 @@ describe('refusesTools', () => {
     assert.equal(refusesTools(new Error('does not support tools')), false);
   });
 });
+
+describe('the tool loop on the wire', () => {
+  beforeEach(() => (ran.length = 0));
+
+  it('gives every tool call in the conversation its own id, even when the server names them call_0 each turn (AI/ML API)', async () => {
+    const client = scripted([{ calls: [call('call_0', 'search_text', { query: 'x' })] }, { calls: [call('call_0', 'search_text', { query: 'y' }), call('call_1', 'read_file', { path: 'a.ts' })] }, { text: 'ok' }]);
+    await runToolLoop(options(client));
+    const sent = client.requests[2].messages;
+    const ids = sent.flatMap((m) => m.toolCalls?.map((c) => c.id) ?? []);
+    assert.deepEqual(ids, ['call_0', 'call_0_2', 'call_1']);
+    // Each result answers the id its call was sent with.
+    assert.deepEqual(
+      sent.filter((m) => m.role === 'tool').map((m) => m.toolCallId),
+      ids,
+    );
+    const unique = scripted([{ calls: [call('toolu_a', 'search_text', { query: 'x' })] }, { calls: [call('toolu_b', 'search_text', { query: 'y' })] }, { text: 'ok' }]);
+    await runToolLoop(options(unique));
+    assert.deepEqual(
+      unique.requests[2].messages.flatMap((m) => m.toolCalls?.map((c) => c.id) ?? []),
+      ['toolu_a', 'toolu_b'],
+      'ids already unique are kept',
+    );
+  });
+
+  it('sends back arguments that are no JSON object, or longer than 4,096 characters, as {} (the error result says what was wrong)', async () => {
+    const long = JSON.stringify({ query: 'x', pad: 'p'.repeat(4_096 - 22) });
+    assert.equal(long.length, 4_096);
+    const client = scripted([{ calls: [call('a', 'read_file', '{"path": "src/ca'), call('b', 'search_text', '["x"]'), call('c', 'search_text', long), call('d', 'search_text', `${long.slice(0, -1)}p}`), call('e', 'list_files', { glob: '*' })] }, { text: 'ok' }]);
+    await runToolLoop(options(client));
+    assert.deepEqual(
+      client.requests[1].messages[2].toolCalls!.map((c) => c.arguments),
+      ['{}', '{}', long, '{}', '{"glob":"*"}'],
+    );
+  });
+
+  it('asks the last step again with tool_choice auto when the provider refuses none, as the same step', async () => {
+    const refusal = new KestrelError('bad-request', 'Bad request', { status: 400, providerMessage: 'tool_choice: Input should be "auto", "any" or "tool"' });
+    let n = 0;
+    const client = scripted((request) => (request.toolChoice === 'none' ? { error: refusal } : n++ < 2 ? { calls: [call(`c${n}`, 'search_text', { query: `q${n}` })] } : { text: 'the answer' }));
+    const result = await runToolLoop(options(client, { maxSteps: 3 }));
+    assert.deepEqual(
+      client.requests.map((r) => r.toolChoice),
+      ['auto', 'auto', 'none', 'auto'],
+    );
+    assert.equal(result.text, 'the answer');
+    assert.equal(result.steps, 3, 'the refused request is not counted as a step');
+    // Another 400 at the last step is the question's error.
+    const other = scripted((request) => (request.toolChoice === 'none' ? { error: new KestrelError('bad-request', 'x', { providerMessage: 'max_tokens: too large' }) } : { calls: [call('z', 'search_text', { query: 'z' })] }));
+    await assert.rejects(runToolLoop(options(other, { maxSteps: 2 })), /x/);
+    assert.equal(other.requests.length, 2);
+  });
+
+  it('a view that throws while showing a call does not stop the question', async () => {
+    const client = scripted([{ calls: [call('a', 'search_text', { query: 'x' })] }, { text: 'answered' }]);
+    const result = await runToolLoop(
+      options(client, {
+        onCall: () => {
+          throw new Error('the page is gone');
+        },
+      }),
+    );
+    assert.equal(result.text, 'answered');
+    assert.equal(ran.length, 1);
+  });
+});
