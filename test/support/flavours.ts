@@ -349,6 +349,8 @@ export function validateTools(flavour: Flavour, body: unknown, options: ToolOpti
   const messages = (Array.isArray(b.messages) ? b.messages : []) as { role?: unknown; tool_calls?: unknown; tool_call_id?: unknown }[];
   let open: Set<string> | undefined;
   let usesTools = false;
+  /** Every tool id of the conversation: Anthropic refuses one used twice (docs/tools.md, "What goes back on the wire"). */
+  const seen = new Set<string>();
   for (const [i, m] of messages.entries()) {
     if (m?.role === 'tool') {
       usesTools = true;
@@ -370,6 +372,8 @@ export function validateTools(flavour: Flavour, body: unknown, options: ToolOpti
         if (c.type !== 'function') return bad(`Invalid value for '${where}.type': expected 'function'.`);
         if (!c.function || typeof c.function.name !== 'string' || c.function.name === '') return bad(`Missing required parameter: '${where}.function.name'.`);
         if (typeof c.function.arguments !== 'string') return bad(`Invalid type for '${where}.function.arguments': expected a string.`);
+        if (flavour === 'anthropic' && seen.has(c.id)) return bad(`messages.${i}.content.${j}: \`tool_use\` ids must be unique`);
+        seen.add(c.id);
         open.add(c.id);
       }
     }

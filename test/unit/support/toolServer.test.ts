@@ -343,3 +343,23 @@ describe('fake server: tool calls', function () {
     assert.equal(server.completions.at(-1)!.body.messages.filter((m: { role: string }) => m.role === 'tool').length, 3);
   });
 });
+
+describe('fake server: Anthropic refuses repeated tool ids', () => {
+  it('answers 400 when a tool id comes twice in the conversation, and takes the loop’s renamed ids', async () => {
+    const server = await startFakeServer({ flavour: 'anthropic' });
+    const client = createChatClient({ baseUrl: server.url, apiKey: 'sk-test', maxRetries: 0 });
+    try {
+      const turn = (id: string, query: string) => [
+        { role: 'assistant' as const, content: '', toolCalls: [{ id, name: 'search_text', arguments: JSON.stringify({ query }) }] },
+        { role: 'tool' as const, toolCallId: id, content: 'r' },
+      ];
+      const request = (a: string, b: string) => ({ model: 'claude-haiku-4-5', messages: [{ role: 'user' as const, content: 'q' }, ...turn(a, 'x'), ...turn(b, 'y')], tools: [...TOOL_SPECS] });
+      await assert.rejects(client.complete(request('call_0', 'call_0')), (e: unknown) => e instanceof KestrelError && e.status === 400 && /ids must be unique/.test(e.providerMessage ?? ''));
+      const ok = await client.complete(request('call_0', 'call_0_2'));
+      assert.equal(ok.finishReason, 'stop');
+    } finally {
+      await client.dispose();
+      await server.close();
+    }
+  });
+});
