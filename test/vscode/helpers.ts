@@ -118,3 +118,19 @@ export async function kestrelChatModels(): Promise<vscode.LanguageModelChat[] | 
     return models.length ? models : undefined;
   }, "Kestrel's models in VS Code's model list", 10_000);
 }
+
+/** What a chat tool returned through the test hook (`kestrel._test.runTool`, the executor the chat panel uses). */
+export interface ToolResult {
+  text: string;
+  outcome: string;
+  title?: string;
+  error?: boolean;
+}
+
+export const runTool = (name: string, args: unknown) => vscode.commands.executeCommand<ToolResult>('kestrel._test.runTool', name, args);
+
+/** The test workspace's folder, a file in it, and its path on disk. */
+export const workspaceFolder = () => vscode.workspace.workspaceFolders![0].uri;
+export const workspaceFile = (relative: string) => vscode.Uri.joinPath(workspaceFolder(), relative);
+export const workspaceRoot = () => workspaceFolder().fsPath;
+export const isExcluded = (uri: vscode.Uri) => vscode.commands.executeCommand<boolean>('kestrel._test.isExcluded', uri.toString());

@@ -10,20 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { kestrel, setSettings, sleep, waitFor } from './helpers';
+import { isExcluded, kestrel, runTool, setSettings, sleep, waitFor, workspaceFile as file, workspaceFolder as folder, workspaceRoot as root, type ToolResult as Result } from './helpers';
 
-interface Result {
-  text: string;
-  outcome: string;
-  title?: string;
-  error?: boolean;
-}
-
-const folder = () => vscode.workspace.workspaceFolders![0].uri;
-const file = (relative: string) => vscode.Uri.joinPath(folder(), relative);
-const root = () => folder().fsPath;
-const runTool = (name: string, args: unknown) => vscode.commands.executeCommand<Result>('kestrel._test.runTool', name, args);
-const isExcluded = (uri: vscode.Uri) => vscode.commands.executeCommand<boolean>('kestrel._test.isExcluded', uri.toString());
 const ENV_CANARY = 'this-file-is-excluded-by-default';
 const IGNORE_CANARY = 'KESTREL-TOOLS-CANARY-IGNORED-51c3';
 const OUTSIDE_CANARY = 'KESTREL-TOOLS-CANARY-OUTSIDE-7d20';

@@ -10,20 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { kestrel, setSettings, sleep, waitFor } from './helpers';
+import { isExcluded, kestrel, runTool, setSettings, sleep, waitFor, workspaceFile as file, workspaceFolder as folder, workspaceRoot as root } from './helpers';
 
-interface Result {
-  text: string;
-  outcome: string;
-  title?: string;
-  error?: boolean;
-}
-
-const folder = () => vscode.workspace.workspaceFolders![0].uri;
-const file = (relative: string) => vscode.Uri.joinPath(folder(), relative);
-const root = () => folder().fsPath;
-const runTool = (name: string, args: unknown) => vscode.commands.executeCommand<Result>('kestrel._test.runTool', name, args);
-const isExcluded = (uri: vscode.Uri) => vscode.commands.executeCommand<boolean>('kestrel._test.isExcluded', uri.toString());
 const SECRET = 'KESTREL-HOSTILE-CANARY-SECRET-9e1f';
 const OUTSIDE = 'KESTREL-HOSTILE-CANARY-OUTSIDE-44ab';
 const GIT_TOKEN = 'ghp_KESTRELHOSTILECANARYTOKEN0000';
