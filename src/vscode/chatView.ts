@@ -97,6 +97,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   /** The project instructions as last read, for the chip; read again at every question. */
   private instructions: ProjectInstructions | undefined;
   private instructionsReads = 0;
+  /** The newest read whose result is shown. */
+  private instructionsShown = 0;
   /** Sessions whose user removed the instructions chip: their next questions go without them. */
   private readonly withoutInstructions = new Set<string>();
   /** The files last offered for a `#` mention (for the test API). */
@@ -137,8 +139,10 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private async readInstructions(): Promise<ProjectInstructions | undefined> {
     const read = ++this.instructionsReads;
     const instructions = await readProjectInstructions(this.services, this.lastEditor?.document.uri);
-    // A later read may have finished first: only the newest one counts.
-    if (read === this.instructionsReads) {
+    // A later read may have finished first: a read counts unless a newer one already did. (Only the
+    // newest read counting left the chip empty while a read a file watcher started was still going.)
+    if (read > this.instructionsShown) {
+      this.instructionsShown = read;
       const before = this.instructions && instructionsTitle(this.instructions);
       this.instructions = instructions;
       if ((instructions && instructionsTitle(instructions)) !== before) this.postState();

@@ -250,16 +250,22 @@ export const checks: Check[] = [
         // A closed connection is noticed by the server when its event loop reads the close, which on a
         // busy machine can come after the next connection's request though the client closed first:
         // an aborted request counts as ended up to CLOSE_READ_LATE_MS before the server noticed.
+        const endOf = (r: LoggedRequest) => r.finishedAt ?? (endedAt.has(r) ? endedAt.get(r)! - CLOSE_READ_LATE_MS : Infinity);
         const events = requests.flatMap((r) => [
-          { at: r.receivedAt, delta: 1 },
-          { at: r.finishedAt ?? (endedAt.has(r) ? endedAt.get(r)! - CLOSE_READ_LATE_MS : Infinity), delta: -1 },
+          { at: r.receivedAt, delta: 1, r },
+          { at: endOf(r), delta: -1, r },
         ]);
         events.sort((a, b) => a.at - b.at || a.delta - b.delta);
-        let inFlight = 0;
+        const open = new Set<LoggedRequest>();
         for (const e of events) {
-          inFlight += e.delta;
-          maxInFlight = Math.max(maxInFlight, inFlight);
-          if (inFlight > 1) overlaps.push(`${doc} at ${e.at - started} ms`);
+          if (e.delta > 0) open.add(e.r);
+          else open.delete(e.r);
+          maxInFlight = Math.max(maxInFlight, open.size);
+          if (open.size > 1) {
+            // Which request was still open, and how it ended, say whether the client or the server's reading is late.
+            const others = [...open].filter((r) => r !== e.r).map((r) => `one from ${r.receivedAt - started} ms, ${r.aborted ? 'aborted' : r.completed ? 'answered' : 'open'} ${endOf(r) === Infinity ? 'never' : `at ${endOf(r) - started} ms`}`);
+            overlaps.push(`${doc} at ${e.at - started} ms (${others.join('; ')})`);
+          }
         }
       }
       const sorted = [...keys.intervals].sort((a, b) => a - b);
