@@ -86,7 +86,7 @@ async function useTheme(ctx: CheckContext, theme: (typeof THEMES)[number]): Prom
   await ctx.page.waitForTimeout(500);
 }
 
-interface Violation {
+export interface Violation {
   id: string;
   impact: string | null;
   help: string;
@@ -94,7 +94,7 @@ interface Violation {
 }
 
 /** Runs axe-core in the chat's frame and returns its violations. */
-async function audit(ctx: CheckContext): Promise<Violation[]> {
+export async function audit(ctx: CheckContext): Promise<Violation[]> {
   const frame = await chatFrame(ctx);
   // A string expression runs through the debugger protocol, which the page's CSP does not govern
   // (the page allows only its own nonce-tagged script).
@@ -107,7 +107,7 @@ async function audit(ctx: CheckContext): Promise<Violation[]> {
   });
 }
 
-const describeViolations = (violations: Violation[]) =>
+export const describeViolations = (violations: Violation[]) =>
   violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.summary}`).join('\n')}`).join('\n');
 
 export const checks: Check[] = [

@@ -3,10 +3,11 @@
 // call as a compact line while it runs and with its outcome after, the real VS Code tools answer
 // them (the search finds the real lines of the sample workspace), a line opens to what was sent,
 // the final answer cites what was read, and the steps and tokens of the whole loop show under it.
-// `.env` is never read or sent.
+// `.env` is never read or sent, and axe-core finds no serious problem with a line open.
 import * as assert from 'node:assert/strict';
 import type { FakeServerOptions, LoggedRequest } from '../support/fake-server';
 import { toolModel } from '../support/toolModel';
+import { audit, describeViolations } from './a11y.check';
 import { ask, chat } from './chat.check';
 import type { Check } from './run';
 
@@ -60,6 +61,9 @@ export const checks: Check[] = [
       assert.equal(results[0], sentText.trim(), 'the line opens to exactly what was sent');
       assert.match(results[1], /lines \d+–\d+ of \d+:\n\d+: /);
       for (const r of sent) assert.doesNotMatch(JSON.stringify(r.body), /this-file-is-excluded-by-default/, '.env is never sent');
+      // The lines are disclosure widgets a keyboard and a screen reader can use: axe-core finds nothing serious with one open.
+      const serious = (await audit(ctx)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.equal(serious.length, 0, describeViolations(serious));
       await ctx.screenshot('chat-tools', { bare: true });
     },
   },
