@@ -403,6 +403,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
           support: this.toolSupport,
           signal: abort.signal,
           onDelta,
+          // Shown as each step is answered, so a loop stopped part-way still says what it cost.
+          onUsage: (sofar) => (answer.usage = this.figures(sofar, handle.model)),
           onCall: (event) => {
             // Calls run one at a time: a summary replaces the running line before it.
             if ('title' in event) calls.push({ label: event.title, detail: '', running: true });
@@ -420,7 +422,6 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         usage = (await stream.result).usage;
       }
       answer.usage = usage && this.figures(usage, handle.model);
-      this.session.usage = addUsage(this.session.usage, answer.usage);
     } catch (error) {
       const e = error instanceof KestrelError ? error : undefined;
       if (e?.kind === 'aborted') {
@@ -431,6 +432,8 @@ class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable {
         this.services.log.error(`[chat] ${e?.kind ?? 'unexpected'}: ${answer.error.message}`);
       }
     } finally {
+      // What the answer cost counts in the session's total, a loop stopped part-way included.
+      this.session.usage = addUsage(this.session.usage, answer.usage);
       // A call cut short by Stop or a failure says so; an answer that made none keeps no list.
       answer.calls = answer.calls?.length ? answer.calls.map((c) => (c.running ? { label: `${c.label}: stopped`, detail: 'Stopped before it finished; nothing was sent.', error: true } : c)) : undefined;
       if (this.request?.turn === answer) this.request = undefined;

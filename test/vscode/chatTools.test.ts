@@ -19,6 +19,7 @@ interface ToolTurn {
   details?: string[];
   steps?: number;
   note?: string;
+  usage?: { promptTokens: number; completionTokens: number; costUsd?: number };
 }
 interface State {
   turns: ToolTurn[];
@@ -205,5 +206,7 @@ describe('Chat tool loop', function () {
     const turn = (await state()).turns.at(-1)!;
     assert.equal(turn.error, 'Stopped.');
     assert.match(turn.calls?.[0] ?? '', /^Searched for `subtotal`/);
+    // The first step was answered: its tokens show under the stopped answer.
+    assert.ok((turn.usage?.promptTokens ?? 0) > 0, `the first step's usage: ${JSON.stringify(turn.usage)}`);
   });
 });

@@ -63,6 +63,8 @@ export interface ToolLoopOptions {
   support: ToolSupport;
   signal: AbortSignal;
   onDelta(text: string): void;
+  /** Told the usage of the requests answered so far, after each one: a loop that is stopped still shows what it cost. */
+  onUsage?(usage: Usage): void;
   /** Told as each call starts (its title) and again when it ends (its summary). */
   onCall?(event: { id: string; title: string } | { id: string; summary: CallSummary }): void;
   maxResultChars?: number;
@@ -144,6 +146,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     if (stepText) text += separator + stepText;
     usage = addUp(usage, result.usage);
     answers++;
+    if (usage) options.onUsage?.(usage);
     if (result.usage?.costUsd !== undefined) costs++;
     const wanted = (tools && !last ? result.toolCalls ?? [] : []).map((call) => ({ ...call, id: uniqueId(call.id) }));
     if (!wanted.length) {

@@ -503,3 +503,23 @@ describe('the tool loop on the wire', () => {
     assert.equal(ran.length, 1);
   });
 });
+
+describe('the tool loop: usage as it goes', () => {
+  it('tells the usage so far after each answered request, so a loop stopped part-way still says what it cost', async () => {
+    const seen: number[] = [];
+    const abort = new AbortController();
+    const client = scripted([
+      { calls: [call('a', 'search_text', { query: 'x' })], usage: { promptTokens: 100, completionTokens: 10 } },
+      { calls: [call('b', 'search_text', { query: 'y' })], usage: { promptTokens: 200, completionTokens: 20 } },
+      { text: 'never' },
+    ]);
+    const stopping: ToolExecutor = {
+      async run(c) {
+        if (c.tool === 'search_text' && c.query === 'y') abort.abort();
+        return { text: 'r', outcome: 'ok' };
+      },
+    };
+    await assert.rejects(runToolLoop(options(client, { executor: stopping, signal: abort.signal, onUsage: (u) => seen.push(u.promptTokens) })));
+    assert.deepEqual(seen, [100, 300]);
+  });
+});
