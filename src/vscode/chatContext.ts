@@ -111,10 +111,15 @@ export async function staysInside(folder: vscode.Uri, uri: vscode.Uri): Promise<
   if (folder.scheme !== 'file' || uri.scheme !== 'file') return true;
   try {
     const [root, real] = await Promise.all([realpath(folder.fsPath), realpath(uri.fsPath)]);
-    return real.startsWith(root.endsWith(sep) ? root : root + sep);
+    return isBelow(root, real);
   } catch {
     return false;
   }
+}
+
+/** Whether the real path `real` lies below the real path `root` (not `root` itself, not `root-other`). */
+export function isBelow(root: string, real: string): boolean {
+  return real.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, Problem['severity']> = {

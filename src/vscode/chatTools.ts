@@ -11,7 +11,7 @@
 // language model tools (`kestrel_read_file`…), only with the tools on and in a trusted workspace.
 // See docs/tools.md and docs/security.md.
 import { realpath } from 'node:fs/promises';
-import { dirname, sep } from 'node:path';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { KestrelSettings } from '../core/config';
 import { cutText, decodeText, problemsText } from '../core/chat/context';
@@ -33,7 +33,7 @@ import {
   TOOL_SPECS,
   type ParsedCall,
 } from '../core/chat/tools';
-import { collectProblems, staysInside } from './chatContext';
+import { collectProblems, isBelow, staysInside } from './chatContext';
 import type { Services } from './services';
 
 /** Never searched or listed: dependencies and the repository's own store. */
@@ -112,7 +112,7 @@ async function missingLeaves(folder: vscode.Uri, uri: vscode.Uri): Promise<boole
     const root = await realpath(folder.fsPath);
     for (let path = dirname(uri.fsPath); ; path = dirname(path)) {
       const real = await realpath(path).catch(() => undefined);
-      if (real !== undefined) return real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep);
+      if (real !== undefined) return real !== root && !isBelow(root, real);
       if (dirname(path) === path) return true;
     }
   } catch {
