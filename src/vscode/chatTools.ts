@@ -64,7 +64,8 @@ interface Resolved {
   size: number;
 }
 
-type Text = { text: string } | ToolOutcome;
+/** A file's text, or why it was not read; `read` is the bytes read from disk (an open editor's text reads none). */
+type Text = { text: string; read: number } | { refused: ToolOutcome; read: number };
 
 const failed = (text: string, outcome: string): ToolOutcome => ({ error: true, text: `Error: ${text}`, outcome });
 const stopped = (): ToolOutcome => failed('the call was stopped.', 'stopped');
@@ -228,22 +229,27 @@ export class WorkspaceTools implements ToolExecutor {
     return failed(`${shown} was not found in the workspace. Use list_files or search_text to find the right path.`, 'not found');
   }
 
-  /** The text of an allowed file: the open editor's (unsaved changes included), else the disk's. */
-  private async text(file: Resolved): Promise<Text> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.uri.toString());
-    if (open) {
-      const text = open.getText();
+  /**
+   * The text of an allowed file: the open editor's (unsaved changes included), else the disk's, at
+   * most MAX_TOOL_FILE_BYTES and UTF-8 text. Without a size the file is stat'ed first. Throws when
+   * the file cannot be read (deleted since it was listed).
+   */
+  private async text(file: { uri: vscode.Uri; label: string; size?: number }, open?: vscode.TextDocument): Promise<Text> {
+    const document = open ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.uri.toString());
+    if (document) {
+      const text = document.getText();
       const bytes = Buffer.byteLength(text);
-      if (bytes > MAX_TOOL_FILE_BYTES) return tooLarge(file.label, bytes);
-      if (text.includes('\0')) return binary(file.label);
-      return { text };
+      if (bytes > MAX_TOOL_FILE_BYTES) return { refused: tooLarge(file.label, bytes), read: 0 };
+      if (text.includes('\0')) return { refused: binary(file.label), read: 0 };
+      return { text, read: 0 };
     }
-    if (file.size > MAX_TOOL_FILE_BYTES) return tooLarge(file.label, file.size);
+    const size = file.size ?? (await vscode.workspace.fs.stat(file.uri)).size;
+    if (size > MAX_TOOL_FILE_BYTES) return { refused: tooLarge(file.label, size), read: 0 };
     const bytes = await vscode.workspace.fs.readFile(file.uri);
     // The file may have grown since the stat.
-    if (bytes.length > MAX_TOOL_FILE_BYTES) return tooLarge(file.label, bytes.length);
+    if (bytes.length > MAX_TOOL_FILE_BYTES) return { refused: tooLarge(file.label, bytes.length), read: 0 };
     const decoded = decodeText(bytes);
-    return 'refused' in decoded ? binary(file.label) : decoded;
+    return 'refused' in decoded ? { refused: binary(file.label), read: bytes.length } : { text: decoded.text, read: bytes.length };
   }
 
   // ——— read_file ———
@@ -252,7 +258,7 @@ export class WorkspaceTools implements ToolExecutor {
     const file = await this.resolve(call.path);
     if (isOutcome(file)) return file;
     const read = await this.text(file);
-    if (isOutcome(read)) return read;
+    if ('refused' in read) return read.refused;
     const lines = splitLines(read.text);
     const total = lines.length;
     if (total === 0) return { text: `${file.label} is empty.`, outcome: '0 lines' };
@@ -316,41 +322,19 @@ export class WorkspaceTools implements ToolExecutor {
       }
       // A link into .git: never searched, as .git itself is not (NOT_SEARCHED).
       if (await inGitStore(home.uri, uri)) continue;
-      let text: string;
-      const document = open.get(uri.toString());
-      if (document) {
-        text = document.getText();
-        if (Buffer.byteLength(text) > MAX_TOOL_FILE_BYTES) {
-          large++;
-          continue;
-        }
-      } else {
-        let bytes: Uint8Array;
-        try {
-          if ((await vscode.workspace.fs.stat(uri)).size > MAX_TOOL_FILE_BYTES) {
-            large++;
-            continue;
-          }
-          bytes = await vscode.workspace.fs.readFile(uri);
-        } catch {
-          continue; // deleted since it was listed
-        }
-        if (bytes.length > MAX_TOOL_FILE_BYTES) {
-          large++;
-          continue;
-        }
-        bytesRead += bytes.length;
-        const decoded = decodeText(bytes);
-        if ('refused' in decoded) {
-          binaries++;
-          continue;
-        }
-        text = decoded.text;
+      let read: Text;
+      try {
+        read = await this.text({ uri, label }, open.get(uri.toString()));
+      } catch {
+        continue; // deleted since it was listed
       }
-      if (text.includes('\0')) {
-        binaries++;
+      bytesRead += read.read;
+      if ('refused' in read) {
+        if (read.refused.outcome === 'refused: binary') binaries++;
+        else large++;
         continue;
       }
+      const text = read.text;
       // Plain substring tests only: linear in the file, whatever the query.
       if (!text.toLowerCase().includes(needle)) continue;
       let inFile = 0;
@@ -440,7 +424,7 @@ export class WorkspaceTools implements ToolExecutor {
       const file = await this.resolve(path);
       if (isOutcome(file)) return file;
       const read = await this.text(file);
-      if (isOutcome(read)) return read;
+      if ('refused' in read) return read.refused;
       const lines = splitLines(read.text);
       if (line !== undefined && line > lines.length) return failed(`${file.label} has ${count(lines.length, 'line')}; line ${num(line)} is past the end.`, `past the end (${count(lines.length, 'line')})`);
       // The line given first, then the nearest line holding the word (a model's line number may be off by a few).
@@ -458,7 +442,7 @@ export class WorkspaceTools implements ToolExecutor {
     const file = await this.resolve(relative(exact.location.uri));
     if (isOutcome(file)) return file;
     const read = await this.text(file);
-    if (isOutcome(read)) return read;
+    if ('refused' in read) return read.refused;
     // The symbol's range covers its whole declaration: the name is its first whole-word occurrence in it.
     const lines = splitLines(read.text);
     const { start, end } = exact.location.range;
@@ -508,7 +492,7 @@ export class WorkspaceTools implements ToolExecutor {
       if (!texts.has(key)) {
         const file = await this.resolve(place.label);
         const read = isOutcome(file) || file.uri.toString() !== key ? undefined : await this.text(file);
-        texts.set(key, read && !isOutcome(read) ? splitLines(read.text) : undefined);
+        texts.set(key, read && !('refused' in read) ? splitLines(read.text) : undefined);
       }
       const text = texts.get(key)?.[place.line];
       lines.push(`${place.label}:${place.line + 1}${text === undefined ? '' : `: ${cutText(text.trim(), MAX_HIT_LINE_CHARS)}`}`);

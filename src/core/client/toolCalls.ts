@@ -43,10 +43,6 @@ export class ToolCallAccumulator {
     }
   }
 
-  get size(): number {
-    return this.slots.length;
-  }
-
   /** The calls so far, by index; a call without an id gets one (`call_<index>`), as the answer must name it. */
   calls(): ToolCall[] {
     return [...this.slots]
