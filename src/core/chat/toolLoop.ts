@@ -92,9 +92,8 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   let budget = options.loopBudget ?? LOOP_RESULT_BUDGET;
   let text = '';
   let usage: Usage | undefined;
-  /** Requests answered, and how many of them reported a cost. */
-  let answers = 0;
-  let costs = 0;
+  /** Every request answered so far reported a cost: only then is the sum a cost. */
+  let everyCost = true;
   let steps = 0;
   let note: string | undefined;
   /** Every call id sent in this conversation: a server that names each turn's calls `call_0` gets them renamed. */
@@ -145,13 +144,12 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     }
     if (stepText) text += separator + stepText;
     usage = addUp(usage, result.usage);
-    answers++;
-    if (usage) options.onUsage?.(usage);
-    if (result.usage?.costUsd !== undefined) costs++;
+    if (result.usage?.costUsd === undefined) everyCost = false;
+    if (usage) options.onUsage?.(everyCost ? usage : withoutCost(usage));
     const wanted = (tools && !last ? result.toolCalls ?? [] : []).map((call) => ({ ...call, id: uniqueId(call.id) }));
     if (!wanted.length) {
       if (tools && last && result.toolCalls?.length) note = `Stopped after ${steps} steps: the model kept asking for lookups (kestrel.chat.maxToolSteps).`;
-      return { text, finishReason: result.finishReason === 'tool_calls' ? 'stop' : result.finishReason, steps, calls, usage: costs === answers ? usage : usage && withoutCost(usage), note };
+      return { text, finishReason: result.finishReason === 'tool_calls' ? 'stop' : result.finishReason, steps, calls, usage: everyCost ? usage : usage && withoutCost(usage), note };
     }
     messages.push({ role: 'assistant', content: stepText, toolCalls: wanted.map(({ id, name, arguments: args }) => ({ id, name, arguments: echoed(args) })) });
     const lastLookups = steps + 1 >= maxSteps;

@@ -523,3 +523,17 @@ describe('the tool loop: usage as it goes', () => {
     assert.deepEqual(seen, [100, 300]);
   });
 });
+
+describe('the tool loop: a cost only when every request reported one', () => {
+  it('tells no cost so far once an answered request reported none, as the result does', async () => {
+    const seen: (number | undefined)[] = [];
+    const client = scripted([
+      { calls: [call('a', 'search_text', { query: 'x' })], usage: { promptTokens: 100, completionTokens: 10, costUsd: 0.001 } },
+      { calls: [call('b', 'search_text', { query: 'y' })], usage: { promptTokens: 200, completionTokens: 20 } },
+      { text: 'done', usage: { promptTokens: 300, completionTokens: 30, costUsd: 0.003 } },
+    ]);
+    const result = await runToolLoop(options(client, { onUsage: (u) => seen.push(u.costUsd) }));
+    assert.deepEqual(seen, [0.001, undefined, undefined]);
+    assert.equal(result.usage?.costUsd, undefined);
+  });
+});
